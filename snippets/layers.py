@@ -1,0 +1,152 @@
+"""Layers shared by the pages, as in cs231n's layers.py: affine, ReLU and a naive convolution."""
+import numpy as np
+
+
+def check_array(name, a, ndim=None, shape=None, hint=''):
+    """
+    Raise ValueError naming the argument unless a is a finite numpy array
+    with the given number of dimensions and shape.
+
+    Inputs:
+    - name: the argument's name, for the message
+    - a: the value to check
+    - ndim: required number of dimensions, or None
+    - shape: required shape (a tuple), or None
+    - hint: text appended to a dimension or shape message
+    """
+    if not isinstance(a, np.ndarray):
+        raise ValueError(f'{name} must be a numpy array, got {type(a).__name__}')
+    if ndim is not None and a.ndim != ndim:
+        raise ValueError(f'{name} must be {ndim}-D, got shape {a.shape}{hint}')
+    if shape is not None and a.shape != tuple(shape):
+        raise ValueError(f'{name} must have shape {tuple(shape)}, got {a.shape}{hint}')
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f'{name} contains NaN or inf')
+
+
+def affine_forward(x, w, b):
+    """
+    Affine (fully connected) layer: each example is flattened to a row, then out = x w + b.
+
+    Inputs:
+    - x: input, of shape (N, d_1, ..., d_k); an example has D = d_1 * ... * d_k values
+    - w: weights, of shape (D, M)
+    - b: biases, of shape (M,)
+
+    Returns a tuple of:
+    - out: output, of shape (N, M)
+    - cache: (x, w, b)
+    """
+    check_array('x', x)
+    if x.ndim < 2:
+        raise ValueError(f'x must be of shape (N, d_1, ..., d_k), got shape {x.shape}')
+    N, D = x.shape[0], int(np.prod(x.shape[1:]))
+    check_array('w', w, ndim=2)
+    check_array('w', w, shape=(D, w.shape[1]), hint=f' (x has D = {D} values per example)')
+    check_array('b', b, shape=(w.shape[1],))
+    out = x.reshape(N, D).dot(w) + b
+    cache = (x, w, b)
+    return out, cache
+
+
+def affine_backward(dout, cache):
+    """
+    Backward pass for an affine layer.
+
+    Inputs:
+    - dout: upstream derivative, of shape (N, M)
+    - cache: (x, w, b) from affine_forward
+
+    Returns a tuple of:
+    - dx: gradient with respect to x, of shape (N, d_1, ..., d_k)
+    - dw: gradient with respect to w, of shape (D, M)
+    - db: gradient with respect to b, of shape (M,)
+    """
+    x, w, b = cache
+    N = x.shape[0]
+    check_array('dout', dout, shape=(N, w.shape[1]), hint=' (the shape of affine_forward\'s out)')
+    dx = dout.dot(w.T).reshape(x.shape)
+    dw = x.reshape(N, -1).T.dot(dout)
+    db = dout.sum(axis=0)
+    return dx, dw, db
+
+
+def relu_forward(x):
+    """
+    Rectified linear unit: out = max(0, x), elementwise.
+
+    Inputs:
+    - x: input, of any shape
+
+    Returns a tuple of:
+    - out: output, of x's shape
+    - cache: x
+    """
+    check_array('x', x)
+    return np.maximum(0, x), x
+
+
+def relu_backward(dout, cache):
+    """
+    Backward pass for a ReLU: the gradient passes where x > 0.
+
+    Inputs:
+    - dout: upstream derivative, of x's shape
+    - cache: x from relu_forward
+
+    Returns:
+    - dx: gradient with respect to x, of x's shape
+    """
+    x = cache
+    check_array('dout', dout, shape=x.shape, hint=' (the shape of relu_forward\'s out)')
+    return dout * (x > 0)
+
+
+def _conv_setting(conv_param, key, smallest):
+    """conv_param[key] as an int >= smallest, or ValueError naming it."""
+    value = conv_param.get(key) if isinstance(conv_param, dict) else None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < smallest:
+        raise ValueError(f"conv_param['{key}'] must be an integer >= {smallest}, got {value!r}")
+    return int(value)
+
+
+def conv_forward_naive(x, w, b, conv_param):
+    """
+    Convolutional layer (forward only): each of F filters slides over the padded input.
+
+    Inputs:
+    - x: input, of shape (N, C, H, W)
+    - w: filters, of shape (F, C, HH, WW)
+    - b: biases, of shape (F,)
+    - conv_param: dict with keys
+      - stride: step between neighbouring windows, an integer >= 1
+      - pad: zeros added on each side of H and W, an integer >= 0
+
+    Returns a tuple of:
+    - out: output, of shape (N, F, H', W') with
+        H' = 1 + (H + 2 * pad - HH) / stride,  W' = 1 + (W + 2 * pad - WW) / stride
+    - cache: (x, w, b, conv_param)
+    """
+    check_array('x', x, ndim=4)
+    check_array('w', w, ndim=4)
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    check_array('w', w, shape=(F, C, HH, WW), hint=f' (x has C = {C} channels)')
+    check_array('b', b, shape=(F,))
+    stride, pad = _conv_setting(conv_param, 'stride', 1), _conv_setting(conv_param, 'pad', 0)
+    if HH > H + 2 * pad or WW > W + 2 * pad:
+        raise ValueError(f'w has filters of {HH}x{WW}, larger than the padded input')
+    if (H + 2 * pad - HH) % stride or (W + 2 * pad - WW) % stride:
+        raise ValueError(f"conv_param['stride'] = {stride} does not tile the padded input exactly")
+    H_out = 1 + (H + 2 * pad - HH) // stride
+    W_out = 1 + (W + 2 * pad - WW) // stride
+
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((N, F, H_out, W_out), dtype=np.result_type(x, w))
+    for i in range(H_out):
+        for j in range(W_out):
+            window = x_pad[:, :, i * stride:i * stride + HH, j * stride:j * stride + WW]
+            # (N, C, HH, WW) against (F, C, HH, WW), summed over C, HH, WW -> (N, F)
+            out[:, :, i, j] = np.tensordot(window, w, axes=([1, 2, 3], [1, 2, 3])) + b
+    cache = (x, w, b, conv_param)
+    return out, cache

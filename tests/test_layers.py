@@ -1,0 +1,93 @@
+"""snippets.layers: shapes, values against direct computations, gradient checks, bad input."""
+import numpy as np
+import pytest
+
+from snippets.gradcheck import backward_errors
+from snippets.layers import (affine_backward, affine_forward, conv_forward_naive, relu_backward,
+                             relu_forward)
+
+rng = np.random.default_rng(0)
+
+
+def test_affine_forward_flattens_each_example():
+    x, w, b = rng.standard_normal((2, 3, 4)), rng.standard_normal((12, 5)), rng.standard_normal(5)
+    out, _ = affine_forward(x, w, b)
+    expected = np.array([[x[n].ravel() @ w[:, m] + b[m] for m in range(5)] for n in range(2)])
+    assert out.shape == (2, 5)
+    np.testing.assert_allclose(out, expected, rtol=1e-12)
+
+
+def test_affine_backward_matches_numerical_gradients():
+    x, w, b = rng.standard_normal((3, 2, 4)), rng.standard_normal((8, 5)), rng.standard_normal(5)
+    errors = backward_errors(affine_forward, affine_backward, [x, w, b],
+                             dtype=np.longdouble, h=1e-6)
+    # numerical side in 80-bit precision: its noise (~1e-12) is far below 1e-7 relative
+    assert max(errors) < 1e-7
+    dx, dw, db = affine_backward(np.ones((3, 5)), affine_forward(x, w, b)[1])
+    assert (dx.shape, dw.shape, db.shape) == (x.shape, w.shape, b.shape)
+
+
+def test_relu_forward_and_backward():
+    x = np.array([[-1.0, 0.5], [2.0, -3.0]])
+    out, cache = relu_forward(x)
+    np.testing.assert_array_equal(out, [[0, 0.5], [2, 0]])
+    np.testing.assert_array_equal(relu_backward(np.ones_like(x), cache), [[0, 1], [1, 0]])
+    errors = backward_errors(relu_forward, relu_backward, [rng.standard_normal((4, 5))],
+                             dtype=np.longdouble, h=1e-6)
+    assert errors[0] < 1e-7
+
+
+@pytest.mark.parametrize('shape, filters, stride, pad', [
+    ((2, 3, 8, 8), (4, 3, 3, 3), 1, 1),
+    ((1, 2, 7, 9), (3, 2, 3, 5), 2, 0),
+    ((2, 1, 5, 5), (1, 1, 1, 1), 1, 0),
+])
+def test_conv_output_shape_follows_the_formula(shape, filters, stride, pad):
+    (N, C, H, W), (F, _, HH, WW) = shape, filters
+    out, _ = conv_forward_naive(rng.standard_normal(shape), rng.standard_normal(filters),
+                                np.zeros(F), {'stride': stride, 'pad': pad})
+    assert out.shape == (N, F, 1 + (H + 2 * pad - HH) // stride, 1 + (W + 2 * pad - WW) // stride)
+
+
+def test_conv_matches_a_direct_sum():
+    x, w, b = rng.standard_normal((2, 3, 5, 5)), rng.standard_normal((4, 3, 3, 3)), np.arange(4.0)
+    out, _ = conv_forward_naive(x, w, b, {'stride': 2, 'pad': 1})
+    xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    n, f, i, j = 1, 2, 1, 2                      # one output entry, summed by hand
+    expected = sum(xp[n, c, 2 * i + a, 2 * j + d] * w[f, c, a, d]
+                   for c in range(3) for a in range(3) for d in range(3)) + b[f]
+    assert out[n, f, i, j] == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize('args, name', [
+    ((np.zeros(3), np.zeros((3, 2)), np.zeros(2)), 'x'),
+    ((np.zeros((2, 3)), np.zeros((4, 2)), np.zeros(2)), 'w'),
+    ((np.zeros((2, 3)), np.zeros((3, 2)), np.zeros(3)), 'b'),
+    ((np.full((2, 3), np.nan), np.zeros((3, 2)), np.zeros(2)), 'x'),
+])
+def test_affine_forward_rejects_bad_input(args, name):
+    with pytest.raises(ValueError, match=rf'\b{name}\b'):
+        affine_forward(*args)
+
+
+def test_backward_rejects_a_dout_of_the_wrong_shape():
+    _, cache = affine_forward(np.zeros((2, 3)), np.zeros((3, 4)), np.zeros(4))
+    with pytest.raises(ValueError, match=r'\bdout\b'):
+        affine_backward(np.zeros((2, 3)), cache)
+    with pytest.raises(ValueError, match=r'\bdout\b'):
+        relu_backward(np.zeros(3), relu_forward(np.zeros(2))[1])
+
+
+@pytest.mark.parametrize('x_shape, w_shape, b_shape, conv_param, name', [
+    ((2, 3, 5), (4, 3, 3, 3), (4,), {'stride': 1, 'pad': 1}, 'x'),
+    ((2, 3, 5, 5), (4, 2, 3, 3), (4,), {'stride': 1, 'pad': 1}, 'w'),
+    ((2, 3, 5, 5), (4, 3, 3, 3), (3,), {'stride': 1, 'pad': 1}, 'b'),
+    ((2, 3, 5, 5), (4, 3, 3, 3), (4,), {'stride': 0, 'pad': 1}, 'stride'),
+    ((2, 3, 5, 5), (4, 3, 3, 3), (4,), {'stride': 1}, 'pad'),
+    ((2, 3, 5, 5), (4, 3, 3, 3), (4,), {'stride': 1, 'pad': -1}, 'pad'),
+    ((2, 3, 6, 6), (4, 3, 3, 3), (4,), {'stride': 2, 'pad': 0}, 'stride'),
+    ((2, 3, 2, 2), (4, 3, 5, 5), (4,), {'stride': 1, 'pad': 0}, 'w'),
+])
+def test_conv_rejects_bad_input(x_shape, w_shape, b_shape, conv_param, name):
+    with pytest.raises(ValueError, match=rf'\b{name}\b'):
+        conv_forward_naive(np.zeros(x_shape), np.zeros(w_shape), np.zeros(b_shape), conv_param)
