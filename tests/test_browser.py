@@ -1,0 +1,68 @@
+"""Every page of the built site in headless Chromium: both languages, both colour schemes.
+
+No console error, no failed request, no request to another host, math rendered with KaTeX's own
+fonts, the colour scheme really switched. Screenshots go to build/screenshots/ for a human to look at.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT
+from htmltools import pages
+
+SCREENSHOTS = ROOT / "build" / "screenshots"
+SCHEMES = {"light": "default", "dark": "slate"}
+
+
+def page_paths(site):
+    return [p.relative_to(site).as_posix().removesuffix("index.html") for p in pages(site)
+            if p.name != "404.html"]
+
+
+@pytest.fixture(scope="module")
+def all_paths(site):
+    paths = page_paths(site)
+    assert "" in paths and "en/" in paths and "normalization/" in paths and "en/normalization/" in paths
+    return paths
+
+
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
+def test_every_page_loads_cleanly_in_chromium(browser, site, site_url, all_paths, scheme):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    problems = []
+    for path in all_paths:
+        page = context.new_page()
+        page.on("console", lambda msg, path=path: msg.type == "error" and problems.append(f"{path}: console: {msg.text}"))
+        page.on("pageerror", lambda err, path=path: problems.append(f"{path}: page error: {err}"))
+        page.on("requestfailed", lambda req, path=path: problems.append(f"{path}: failed: {req.url} {req.failure}"))
+        page.on("response", lambda res, path=path: res.status >= 400 and problems.append(f"{path}: HTTP {res.status} {res.url}"))
+        page.on("request", lambda req, path=path: urlsplit(req.url).netloc != urlsplit(site_url).netloc
+                and not req.url.startswith(("data:", "blob:")) and problems.append(f"{path}: other host: {req.url}"))
+        page.goto(site_url + path, wait_until="networkidle")
+        assert page.get_attribute("body", "data-md-color-scheme") == SCHEMES[scheme], path
+        if (site / path / "index.html").read_text(encoding="utf-8").count('class="katex"'):
+            assert page.locator(".katex").count() > 0
+            assert page.evaluate("document.fonts.check('16px KaTeX_Main')"), f"{path}: KaTeX fonts not loaded"
+            assert "KaTeX_Main" in page.evaluate("getComputedStyle(document.querySelector('.katex')).fontFamily")
+        name = (path.strip("/").replace("/", "_") or "home")
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{scheme}.png"), full_page=False)
+        page.close()
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_language_switch_keeps_page_and_section(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "normalization/#norm-groupnorm")
+    page.locator(".md-header__option .md-select").hover()
+    page.locator("a[data-language-switch][hreflang=en]").click()
+    page.wait_for_load_state()
+    assert page.url == site_url + "en/normalization/#norm-groupnorm"
+    page.locator(".md-header__option .md-select").hover()
+    page.locator("a[data-language-switch][hreflang=zh]").click()
+    page.wait_for_load_state()
+    assert page.url == site_url + "normalization/#norm-groupnorm"
+    page.close()

@@ -1,0 +1,83 @@
+"""hooks/computed.py: build-time results are cached on everything they depend on, and never stale."""
+from __future__ import annotations
+
+import shutil
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "hooks"))
+import computed  # noqa: E402
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    """A small temporary project: snippets/demo.py imports snippets/helper.py."""
+    pkg = tmp_path / "snippets"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "helper.py").write_text("def value():\n    return 1\n")
+    (pkg / "unrelated.py").write_text("X = 1\n")
+    (pkg / "demo.py").write_text(
+        "from snippets.helper import value\n\n"
+        "def report(outdir):\n"
+        "    outdir.mkdir(parents=True, exist_ok=True)\n"
+        "    (outdir / 'fig.svg').write_text(f'<svg>{value()}</svg>')\n"
+        "    return {'v': value()}\n")
+    (tmp_path / computed.LOCK_FILE).write_text("numpy==1\n")
+    return tmp_path
+
+
+def run(root):
+    return computed.run_topic("demo", root, root / ".cache")
+
+
+def test_cache_hits_when_nothing_changed(tiny):
+    first, second = run(tiny), run(tiny)
+    assert (first.cache_hit, second.cache_hit) == (False, True)
+    assert second.numbers == {"v": 1}
+    assert (second.figures / "fig.svg").read_text() == "<svg>1</svg>"
+
+
+def test_editing_an_imported_snippet_function_changes_the_output(tiny):
+    assert run(tiny).numbers == {"v": 1}
+    (tiny / "snippets" / "helper.py").write_text("def value():\n    return 2\n")
+    result = run(tiny)
+    assert (result.cache_hit, result.numbers) == (False, {"v": 2})
+    assert (result.figures / "fig.svg").read_text() == "<svg>2</svg>"
+    assert len(list((tiny / ".cache" / "demo").iterdir())) == 1     # the stale entry is gone
+
+
+def test_a_new_dependency_lock_invalidates_the_cache(tiny):
+    run(tiny)
+    (tiny / computed.LOCK_FILE).write_text("numpy==2\n")
+    assert run(tiny).cache_hit is False
+
+
+def test_a_module_the_topic_does_not_import_keeps_the_cache(tiny):
+    run(tiny)
+    (tiny / "snippets" / "unrelated.py").write_text("X = 2\n")
+    assert run(tiny).cache_hit is True
+
+
+def test_the_key_follows_imports_transitively():
+    deps = {p.name for p in computed.dependencies("normalization")}
+    assert {"__init__.py", "normalization.py", "gradcheck.py", "layers.py"} <= deps
+
+
+def test_a_failing_snippet_fails_with_its_file_and_traceback(tiny):
+    (tiny / "snippets" / "helper.py").write_text("def value():\n    raise RuntimeError('boom')\n")
+    with pytest.raises(computed.ComputeError) as err:
+        run(tiny)
+    message = str(err.value)
+    assert "snippets/demo.py" in message and "Traceback" in message and "boom" in message
+    assert not list((tiny / ".cache" / "demo").iterdir())          # nothing half-written is cached
+
+
+def test_an_unknown_placeholder_is_an_error_not_an_empty_string(tiny):
+    results = {"demo": run(tiny)}
+    assert computed.substitute("v = {{ demo.v:.2f }}", results, "p.md") == "v = 1.00"
+    with pytest.raises(computed.ComputeError, match="p.md"):
+        computed.substitute("{{ demo.nope }}", results, "p.md")

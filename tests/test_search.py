@@ -1,0 +1,57 @@
+"""Golden queries typed into the header search box in Chromium: the expected page is in the top 3.
+
+Queries come from body text, not titles: Chinese words, parts of Chinese compounds, code identifiers
+and English words; one query per language must find nothing.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+GOLDEN = [
+    # (site, query, expected page)
+    ("", "转置", "normalization/"),                 # a Chinese word
+    ("", "滤波", "normalization/"),                 # part of the compound 滤波器 only
+    ("", "滑动", "normalization/"),                 # part of 滑动平均
+    ("", "无偏", "normalization/"),                 # part of 无偏估计
+    ("", "batchnorm_forward", "normalization/"),   # a code identifier
+    ("", "spatial_groupnorm_forward", "normalization/"),
+    ("", "numpy", "normalization/"),               # an English word on a Chinese page
+    ("", "momentum", "normalization/"),
+    ("en/", "transpose", "en/normalization/"),
+    ("en/", "momentum", "en/normalization/"),
+    ("en/", "batch-mates", "en/normalization/"),
+    ("en/", "running_var", "en/normalization/"),
+    ("en/", "unbiased", "en/normalization/"),
+]
+NOTHING = [("", "鳄鱼"), ("en/", "zebra")]
+
+
+def search(browser, site_url, root, query):
+    page = browser.new_page()
+    page.goto(site_url + root, wait_until="networkidle")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    field = page.locator("input.md-search__input")
+    field.fill(query)
+    field.press("End")           # Material searches on keyup; typing CJK fires none
+    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.trim().length > 0")
+    page.wait_for_timeout(300)
+    hrefs = page.eval_on_selector_all(".md-search-result__item > .md-search-result__link",
+                                      "els => els.map(e => e.getAttribute('href'))")
+    meta = page.inner_text(".md-search-result__meta")
+    page.close()
+    return hrefs, meta
+
+
+@pytest.mark.parametrize("root,query,expected", GOLDEN, ids=[q for _, q, _ in GOLDEN])
+def test_golden_query_finds_its_page_in_the_top_3(browser, site_url, root, query, expected):
+    hrefs, meta = search(browser, site_url, root, query)
+    top = [urlsplit(h).path for h in hrefs[:3]]
+    assert "/" + expected in top, (query, meta, hrefs[:5])
+
+
+@pytest.mark.parametrize("root,query", NOTHING, ids=[q for _, q in NOTHING])
+def test_query_for_an_absent_word_finds_nothing(browser, site_url, root, query):
+    hrefs, meta = search(browser, site_url, root, query)
+    assert hrefs == [], (query, meta, hrefs)
