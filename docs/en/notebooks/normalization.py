@@ -1,0 +1,103 @@
+# %% [markdown]
+# # Normalization: companion notebook
+#
+# The companion of the [normalization](../../normalization/) page; what you see online was executed
+# when the site was built. To run it yourself: clone the repository, run `scripts/setup`, then open
+# this notebook ([download the .ipynb](../normalization.ipynb)) with the Python in `.venv`.
+# `scripts/setup` installs the `snippets` package into `.venv`, so the notebook runs from any folder.
+
+# %%
+import numpy as np
+
+from snippets.layers import affine_forward, relu_forward
+from snippets.normalization import (
+    batchnorm_forward,
+    layernorm_forward,
+    spatial_batchnorm_forward,
+    spatial_batchnorm_forward_wrong_reshape,
+    spatial_groupnorm_forward,
+)
+
+# %% [markdown]
+# ## 1. BN's input: the affine output, not the image
+#
+# An image batch becomes $(N, \text{hidden})$ in `affine_forward`; BN comes after that.
+
+# %%
+rng = np.random.default_rng(0)
+x = rng.standard_normal((50, 3, 32, 32))
+w, b = 0.01 * rng.standard_normal((3 * 32 * 32, 100)), np.zeros(100)
+h, _ = affine_forward(x, w, b)
+h_bn, cache = batchnorm_forward(h, np.ones(100), np.zeros(100), {"mode": "train"})
+print("images:", x.shape, "-> affine output / BN input:", h.shape, "-> BN output:", h_bn.shape)
+
+# %% [markdown]
+# ## 2. The notes' experiment: why gamma has length D3
+#
+# Same seed and shapes as the assignment notebook. In training mode each column's mean equals
+# $\beta$ and its standard deviation is close to $\gamma$.
+
+# %%
+np.random.seed(231)
+N, D1, D2, D3 = 200, 50, 60, 3
+X = np.random.randn(N, D1)
+W1 = np.random.randn(D1, D2)
+W2 = np.random.randn(D2, D3)
+a = np.maximum(0, X.dot(W1)).dot(W2)
+print("a:", a.shape)
+for gamma, beta in [(np.ones(D3), np.zeros(D3)), (np.array([1.0, 2.0, 3.0]), np.array([11.0, 12.0, 13.0]))]:
+    out, _ = batchnorm_forward(a, gamma, beta, {"mode": "train"})
+    print("gamma", gamma, "beta", beta, "-> mean", out.mean(axis=0).round(4), "std", out.std(axis=0).round(4))
+
+# %% [markdown]
+# ## 3. BN changes with the batch-mates, LN does not
+
+# %%
+x = rng.standard_normal((50, 20))
+ones, zeros = np.ones(20), np.zeros(20)
+ln_alone, _ = layernorm_forward(x[:5], ones, zeros, {})
+ln_all, _ = layernorm_forward(x, ones, zeros, {})
+bn_alone, _ = batchnorm_forward(x[:5], ones, zeros, {"mode": "train"})
+bn_all, _ = batchnorm_forward(x, ones, zeros, {"mode": "train"})
+print("LN largest difference:", np.abs(ln_alone - ln_all[:5]).max())
+print("BN largest difference:", np.abs(bn_alone - bn_all[:5]).max())
+
+# %% [markdown]
+# ## 4. Spatial BN without the transpose
+#
+# Channel $c$ gets mean $3c$. After normalization every channel mean should be 0.
+
+# %%
+N, C, H, W = 8, 4, 5, 5
+x = rng.standard_normal((N, C, H, W)) + 3.0 * np.arange(C).reshape(1, C, 1, 1)
+right, _ = spatial_batchnorm_forward(x, np.ones(C), np.zeros(C), {"mode": "train"})
+wrong, _ = spatial_batchnorm_forward_wrong_reshape(x, np.ones(C), np.zeros(C), {"mode": "train"})
+print("channel means, with the transpose:", right.mean(axis=(0, 2, 3)).round(6))
+print("channel means, without it:", wrong.mean(axis=(0, 2, 3)).round(3))
+
+# %% [markdown]
+# ## 5. GN: G = 1 is LN, G = C is IN
+
+# %%
+N, C, H, W = 4, 6, 5, 5
+x = rng.standard_normal((N, C, H, W))
+g, bt = np.ones((1, C, 1, 1)), np.zeros((1, C, 1, 1))
+gn1, _ = spatial_groupnorm_forward(x, g, bt, 1, {})
+ln, _ = layernorm_forward(x.reshape(N, -1), np.ones(C * H * W), np.zeros(C * H * W), {})
+gnc, _ = spatial_groupnorm_forward(x, g, bt, C, {})
+inorm = (x - x.mean(axis=(2, 3), keepdims=True)) / np.sqrt(x.var(axis=(2, 3), keepdims=True) + 1e-5)
+print("GN(G=1) vs LN, largest difference:", np.abs(gn1 - ln.reshape(x.shape)).max())
+print("GN(G=C) vs IN, largest difference:", np.abs(gnc - inorm).max())
+
+# %% [markdown]
+# ## 6. running_mean starts at 0: after $t$ steps only $1 - 0.9^t$ of the true mean
+
+# %%
+bn_param = {"mode": "train"}
+mu = 5.0
+for t in range(1, 51):
+    batch = mu + rng.standard_normal((64, 1))
+    batch -= batch.mean() - mu          # make this batch's mean exactly mu
+    batchnorm_forward(batch, np.ones(1), np.zeros(1), bn_param)
+    if t in (1, 5, 10, 20, 44, 50):
+        print(f"t = {t:2d}: running_mean / mu = {bn_param['running_mean'][0] / mu:.4f},  1 - 0.9^t = {1 - 0.9 ** t:.4f}")
