@@ -47,7 +47,11 @@ def mkdocs(*args: str, **kwargs) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The whole site (zh at /, en at /en/), built once with --strict like scripts/build."""
+    """The whole site (zh at /, en at /en/), built once with --strict like scripts/build.
+
+    TEST_SITE=<dir> tests an already built site instead (e.g. to compare search settings)."""
+    if os.environ.get("TEST_SITE"):
+        return Path(os.environ["TEST_SITE"]).resolve()
     out = tmp_path_factory.mktemp("site") / "site"
     for config, target in (("mkdocs.yml", out), ("mkdocs.en.yml", out / "en")):
         proc = mkdocs("build", "--strict", "-f", config, "-d", str(target))

@@ -90,7 +90,7 @@ print("GN(G=1) vs LN, largest difference:", np.abs(gn1 - ln.reshape(x.shape)).ma
 print("GN(G=C) vs IN, largest difference:", np.abs(gnc - inorm).max())
 
 # %% [markdown]
-# ## 6. running_mean starts at 0: after $t$ steps only $1 - 0.9^t$ of the true mean
+# ## 6. running_mean starts at 0: after t steps only 1 − 0.9ᵗ of the true mean
 
 # %%
 bn_param = {"mode": "train"}

@@ -89,7 +89,7 @@ print("GN(G=1) 与 LN 的最大差:", np.abs(gn1 - ln.reshape(x.shape)).max())
 print("GN(G=C) 与 IN 的最大差:", np.abs(gnc - inorm).max())
 
 # %% [markdown]
-# ## 6. running_mean 从 0 出发：$t$ 步后只有 $1 - 0.9^t$
+# ## 6. running_mean 从 0 出发：t 步后只有 1 − 0.9ᵗ
 
 # %%
 bn_param = {"mode": "train"}
