@@ -1,14 +1,17 @@
-"""Companion notebooks: a cell timeout for mkdocs-jupyter and a downloadable ``.ipynb`` per notebook.
+"""Companion notebooks: one bilingual source per topic, a page per language, a downloadable ``.ipynb``.
+
+``notebooks/<topic>.py`` (jupytext percent format) holds the code cells once and each markdown cell
+twice, marked ``# %% [markdown] lang="zh"`` and ``lang="en"``. For each language's build this hook
+writes the cells of that language (and the shared ones) to ``.cache/notebooks/<lang>/notebooks/``
+and adds them to the site as ``notebooks/<topic>.py``, which mkdocs-jupyter executes and renders
+(``allow_errors: false``: a failing cell fails the build), and as ``notebooks/<topic>.ipynb``
+(unexecuted, for readers to run after ``scripts/setup``).
 
 mkdocs-jupyter overwrites ExecutePreprocessor's settings, but nbclient reads ``NotebookClient.timeout``
-from the Jupyter config, so the build points JUPYTER_CONFIG_DIR at ``jupyter/``. The notebooks are
-jupytext percent-format ``.py`` files under ``docs/<lang>/notebooks/``; each is also added to the
-site as ``notebooks/<name>.ipynb`` (unexecuted: readers run it themselves after ``scripts/setup``),
-so pages can link to it and ``--strict`` checks those links.
-
-mkdocs-jupyter's template also writes a MathJax loader (``<script src="">``) with its configuration
-and a Mermaid loader that imports from cdnjs when a diagram is present; math is rendered at build
-time (hooks/katex.py) and the site loads nothing from another host, so both are removed.
+from the Jupyter config, so the build points JUPYTER_CONFIG_DIR at ``jupyter/``. Its template also
+writes a MathJax loader (``<script src="">``) with its configuration and a Mermaid loader that
+imports from cdnjs when a diagram is present; math is rendered at build time (hooks/katex.py) and the
+site loads nothing from another host, so both are removed.
 """
 from __future__ import annotations
 
@@ -16,9 +19,32 @@ import os
 import re
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
+
 ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "notebooks"
 _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 _MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*?</script>', re.S)
+
+
+def for_language(source: Path, lang: str):
+    """The notebook with the shared cells and those marked lang="<lang>", as a nbformat notebook."""
+    import jupytext
+
+    notebook = jupytext.read(source, fmt="py:percent")
+    notebook.cells = [c for c in notebook.cells if c.metadata.get("lang", lang) == lang]
+    for i, cell in enumerate(notebook.cells):
+        cell.metadata.pop("lang", None)
+        cell.id = f"{source.stem}-{lang}-{i}"       # stable ids: the same bytes on every build
+    notebook.metadata.pop("jupytext", None)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return notebook
+
+
+def to_ipynb(source: Path, lang: str) -> str:
+    import jupytext
+
+    return jupytext.writes(for_language(source, lang), fmt="ipynb")
 
 
 def on_config(config):
@@ -27,20 +53,24 @@ def on_config(config):
     return config
 
 
-def to_ipynb(source: Path) -> str:
-    import jupytext
-
-    notebook = jupytext.read(source, fmt="py:percent")
-    notebook.metadata.pop("jupytext", None)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return jupytext.writes(notebook, fmt="ipynb")
-
-
+@event_priority(100)  # before mkdocs-jupyter picks up notebooks/*.py
 def on_files(files, config):
+    import jupytext
     from mkdocs.structure.files import File
 
-    for source in sorted((Path(config["docs_dir"]) / "notebooks").glob("*.py")):
-        files.append(File.generated(config, f"notebooks/{source.stem}.ipynb", content=to_ipynb(source)))
+    lang = config["theme"]["language"]
+    out = ROOT / ".cache" / "notebooks" / lang / "notebooks"
+    out.mkdir(parents=True, exist_ok=True)
+    for source in sorted(SOURCES.glob("*.py")):
+        notebook = for_language(source, lang)
+        page = out / source.name
+        text = jupytext.writes(notebook, fmt="py:percent")
+        if not page.exists() or page.read_text(encoding="utf-8") != text:
+            page.write_text(text, encoding="utf-8")
+        # a plain File with src_dir (not File.generated): mkdocs-jupyter's wrapper finds the source by src_dir
+        files.append(File(f"notebooks/{source.name}", str(out.parent), config["site_dir"], config["use_directory_urls"]))
+        files.append(File.generated(config, f"notebooks/{source.stem}.ipynb",
+                                    content=jupytext.writes(notebook, fmt="ipynb")))
     return files
 
 
