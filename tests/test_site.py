@@ -169,3 +169,10 @@ def test_a_missing_snippet_section_fails_the_build(tmp_path):
     page = '# t\n\n```python\n--8<-- "snippets/normalization.py:no_such_section"\n```\n'
     proc = mkdocs("build", cwd=_tiny_site(tmp_path, page))
     assert proc.returncode != 0 and "no_such_section" in proc.stderr
+
+
+def test_the_build_does_not_depend_on_the_directory_it_runs_from(tmp_path):
+    proc = mkdocs("build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(tmp_path / "site"),
+                  cwd=tmp_path, env={"NOTEBOOK_EXECUTE": "false"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert 'class="katex"' in (tmp_path / "site" / "normalization" / "index.html").read_text(encoding="utf-8")
