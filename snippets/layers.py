@@ -1,4 +1,5 @@
-"""Layers shared by the pages, as in cs231n's layers.py: affine, ReLU and a naive convolution."""
+"""Layers shared by the pages, as in cs231n's layers.py: affine, ReLU, a naive convolution and the
+softmax and SVM losses on class scores."""
 import numpy as np
 
 
@@ -150,3 +151,54 @@ def conv_forward_naive(x, w, b, conv_param):
             out[:, :, i, j] = np.tensordot(window, w, axes=([1, 2, 3], [1, 2, 3])) + b
     cache = (x, w, b, conv_param)
     return out, cache
+
+
+def _check_scores(x, y):
+    check_array('x', x, ndim=2, hint='; scores are (N, C)')
+    check_array('y', y, ndim=1, shape=(x.shape[0],))
+    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= x.shape[1]:
+        raise ValueError(f'y must hold integer labels in 0..{x.shape[1] - 1}')
+
+
+def softmax_loss(x, y):
+    """
+    Softmax (cross-entropy) loss on class scores, averaged over the examples.
+
+    Inputs:
+    - x: scores, of shape (N, C); x[i, j] is the score of class j for example i
+    - y: labels, of shape (N,), integers 0 <= y[i] < C
+
+    Returns a tuple of:
+    - loss: scalar
+    - dx: gradient of the loss with respect to x, of shape (N, C)
+    """
+    _check_scores(x, y)
+    shifted = x - x.max(axis=1, keepdims=True)          # same probabilities, no overflow
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    N = x.shape[0]
+    loss = -log_probs[np.arange(N), y].mean()
+    dx = np.exp(log_probs)
+    dx[np.arange(N), y] -= 1
+    return loss, dx / N
+
+
+def svm_loss(x, y):
+    """
+    Multiclass SVM (hinge) loss on class scores with margin 1, averaged over the examples.
+
+    Inputs:
+    - x: scores, of shape (N, C)
+    - y: labels, of shape (N,), integers 0 <= y[i] < C
+
+    Returns a tuple of:
+    - loss: scalar
+    - dx: gradient of the loss with respect to x, of shape (N, C)
+    """
+    _check_scores(x, y)
+    N = x.shape[0]
+    margins = np.maximum(0, x - x[np.arange(N), y][:, None] + 1.0)
+    margins[np.arange(N), y] = 0
+    loss = margins.sum() / N
+    active = (margins > 0).astype(x.dtype)
+    active[np.arange(N), y] = -active.sum(axis=1)
+    return loss, active / N

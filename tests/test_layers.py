@@ -3,8 +3,9 @@ import numpy as np
 import pytest
 
 from snippets.gradcheck import backward_errors
+from snippets.gradcheck import eval_numerical_gradient, rel_error
 from snippets.layers import (affine_backward, affine_forward, conv_forward_naive, relu_backward,
-                             relu_forward)
+                             relu_forward, softmax_loss, svm_loss)
 
 rng = np.random.default_rng(0)
 
@@ -91,3 +92,34 @@ def test_backward_rejects_a_dout_of_the_wrong_shape():
 def test_conv_rejects_bad_input(x_shape, w_shape, b_shape, conv_param, name):
     with pytest.raises(ValueError, match=rf'\b{name}\b'):
         conv_forward_naive(np.zeros(x_shape), np.zeros(w_shape), np.zeros(b_shape), conv_param)
+
+
+# ---- softmax_loss and svm_loss --------------------------------------------------------------
+
+@pytest.mark.parametrize("loss_fn", [softmax_loss, svm_loss])
+def test_score_losses_match_the_numerical_gradient(loss_fn):
+    rng = np.random.default_rng(231)
+    x, y = 0.1 * rng.standard_normal((6, 5)), rng.integers(0, 5, size=6)
+    _, dx = loss_fn(x, y)
+    numerical = eval_numerical_gradient(lambda x_: loss_fn(x_, y)[0], x.copy(), verbose=False)
+    assert rel_error(numerical, dx) < 1e-7
+
+
+def test_softmax_loss_at_equal_scores_is_ln_C():
+    # equal scores give every class probability 1/C, so the loss is ln C (ln 10 for 10 classes)
+    loss, _ = softmax_loss(np.zeros((4, 10)), np.arange(4))
+    assert loss == pytest.approx(np.log(10), abs=1e-15)
+
+
+def test_svm_loss_at_equal_scores_is_C_minus_1():
+    # every one of the C - 1 wrong classes has margin 0 - 0 + 1 = 1
+    loss, _ = svm_loss(np.zeros((4, 10)), np.arange(4))
+    assert loss == pytest.approx(9.0)
+
+
+@pytest.mark.parametrize("loss_fn", [softmax_loss, svm_loss])
+def test_score_losses_reject_bad_labels(loss_fn):
+    with pytest.raises(ValueError, match="y"):
+        loss_fn(np.zeros((2, 3)), np.array([0, 3]))
+    with pytest.raises(ValueError, match="x"):
+        loss_fn(np.zeros(3), np.array([0]))
