@@ -88,3 +88,12 @@ def test_torch_refuses_one_example_in_training_where_ours_returns_beta():
         torch_batchnorm(x, gamma, beta, {'mode': 'train'})
     out, _ = batchnorm_forward(x, gamma, beta, {'mode': 'train'})
     assert np.array_equal(out[0], beta)            # x - mean is exactly 0 for N = 1
+
+
+def test_with_four_examples_torch_running_var_is_four_thirds_of_ours():
+    # the page: "N = 4 时两者的比是 4/3" / "With N = 4 the ratio is 4/3" (N / (N - 1))
+    x, gamma, beta = inputs((4, 3), 3)
+    ours, theirs = {'mode': 'train'}, {'mode': 'train'}
+    batchnorm_forward(x, gamma, beta, ours)
+    torch_batchnorm(x, gamma, beta, theirs)
+    np.testing.assert_allclose(theirs['running_var'] / ours['running_var'], 4 / 3, rtol=1e-12)
