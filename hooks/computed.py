@@ -114,10 +114,13 @@ def run_topic(topic: str, root: Path = ROOT, cache: Path | None = None) -> Resul
     if proc.returncode != 0:
         shutil.rmtree(work, ignore_errors=True)
         raise ComputeError(f"snippets/{topic}.py failed while building the site:\n{proc.stderr}")
-    for old in (cache / topic).iterdir():  # keep one entry per topic
-        if old != work:
+    for old in (cache / topic).iterdir():  # keep one finished entry per topic (not others' work dirs)
+        if old != work and "-" not in old.name:
             shutil.rmtree(old, ignore_errors=True)
-    work.rename(entry)
+    try:
+        work.rename(entry)
+    except OSError:                        # another build finished the same key first
+        shutil.rmtree(work, ignore_errors=True)
     return Result(topic, json.loads((entry / "numbers.json").read_text()), entry / "figures", False)
 
 

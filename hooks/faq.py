@@ -108,10 +108,17 @@ def collect(results) -> dict[str, dict[str, Answer]]:
 
 def plain_text(markdown: str) -> str:
     """The short answer as plain text for faq.json: no markup, TeX kept as its source."""
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", markdown)        # links -> their text
-    text = re.sub(r"(\*\*|__|`)", "", text)                            # bold, code
+    code: list[str] = []
+
+    def keep(m):  # code spans are taken verbatim: no markup inside them is touched
+        code.append(m.group(1))
+        return f"\0{len(code) - 1}\0"
+
+    text = re.sub(r"`([^`]+)`", keep, markdown)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)            # links -> their text
+    text = re.sub(r"(\*\*|__)", "", text)                              # bold
     text = re.sub(r"\$([^$]+)\$", r"\1", text)                         # inline math -> TeX source
-    text = re.sub(r"\\(mathrm|text|operatorname)\{([^}]*)\}", r"\2", text)
+    text = re.sub(r"\0(\d+)\0", lambda m: code[int(m.group(1))], text)
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from snippets.gradcheck import backward_errors
 from snippets.layers import affine_forward, check_array, conv_forward_naive, relu_forward
+from snippets.reporting import OKABE_ITO, markdown_rows, pyplot, save_svg, shape_str
 
 
 def _eps(param, name):
@@ -556,17 +557,6 @@ def gradient_check_table(seed=231):
 
 # Figures -----------------------------------------------------------------------------------
 
-OKABE_ITO = {'orange': '#E69F00', 'sky_blue': '#56B4E9', 'green': '#009E73',
-             'blue': '#0072B2', 'vermillion': '#D55E00', 'purple': '#CC79A7', 'black': '#000000'}
-
-
-def _pyplot():
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    return plt
-
-
 def _draw_block(ax, shaded, title):
     """
     An oblique drawing of a block of shape (N, C, HW): the front face is C (across) by HW (up)
@@ -606,7 +596,7 @@ def _draw_block(ax, shaded, title):
 
 def cube_figure(N=4, C=6, HW=5, G=2):
     """Four blocks (N, C, H*W) in the manner of Wu & He (2018), Fig. 2: BN, LN, IN, GN."""
-    plt = _pyplot()
+    plt = pyplot()
     index = np.indices((N, C, HW))
     n, c = index[0], index[1]
     panels = [('BN', c == 1),                        # spatial BN: one channel, all N, H, W
@@ -623,7 +613,7 @@ def cube_figure(N=4, C=6, HW=5, G=2):
 def running_mean_figure(fractions, momentum, target=0.99):
     """Measured running_mean / mu after each step against 1 - momentum**t, and the first step
     at which the measured fraction reaches target."""
-    plt = _pyplot()
+    plt = pyplot()
     t = np.arange(1, len(fractions) + 1)
     smooth = np.linspace(0, len(fractions), 400)
     fig, ax = plt.subplots(figsize=(7.0, 3.4))
@@ -646,26 +636,10 @@ def running_mean_figure(fractions, momentum, target=0.99):
     return fig
 
 
-def save_svg(fig, path):
-    """Save fig as a deterministic SVG on white, and close it."""
-    plt = _pyplot()
-    with plt.rc_context({'svg.hashsalt': 'cs231n-faq'}):
-        fig.savefig(path, format='svg', facecolor='white', metadata={'Date': None})
-    plt.close(fig)
-
-
 # Report ------------------------------------------------------------------------------------
-
-def _shape(shape):
-    return str(tuple(int(s) for s in shape))
-
 
 def _numbers(values, spec='#.3g'):
     return '[' + ', '.join(format(float(v), spec) for v in values) + ']'
-
-
-def _markdown_rows(rows):
-    return '\n'.join('| ' + ' | '.join(str(cell) for cell in row) + ' |' for row in rows)
 
 
 def report(outdir):
@@ -691,15 +665,15 @@ def report(outdir):
     _, (_, _, flat_mean, _, _) = batchnorm_forward(flat, *_ones_zeros(flat.shape[1]),
                                                    {'mode': 'train'})
     values.update(
-        flow_input_shape=_shape(images.shape), flow_flat_shape=_shape(flat.shape),
-        flow_bn_input_shape=_shape(bn_input_shape),
-        flow_rows=_markdown_rows((i, name, _shape(a), _shape(b))
+        flow_input_shape=shape_str(images.shape), flow_flat_shape=shape_str(flat.shape),
+        flow_bn_input_shape=shape_str(bn_input_shape),
+        flow_rows=markdown_rows((i, name, shape_str(a), shape_str(b))
                                  for i, (name, a, b, _) in enumerate(steps, start=1)),
         bn_means_first_layer=int(bn_mean.size), bn_means_if_flattened=int(flat_mean.size))
 
     demo = notes_experiment()
     values.update(
-        demo_a_shape=_shape(demo['a'].shape), demo_gamma_shape=_shape(demo['gamma'].shape),
+        demo_a_shape=shape_str(demo['a'].shape), demo_gamma_shape=shape_str(demo['gamma'].shape),
         demo_before_mean=_numbers(demo['a'].mean(axis=0)),
         demo_before_std=_numbers(demo['a'].std(axis=0)),
         demo_after_mean=_numbers(demo['a_norm'].mean(axis=0), '.1e'),
@@ -709,8 +683,8 @@ def report(outdir):
 
     x = np.random.default_rng(0).standard_normal((4, 6, 5, 5))
     G = 2
-    values.update(truth_shape=_shape(x.shape), truth_G=G,
-                  truth_rows=_markdown_rows(row[:5] + (_shape(row[5]),)
+    values.update(truth_shape=shape_str(x.shape), truth_G=G,
+                  truth_rows=markdown_rows(row[:5] + (shape_str(row[5]),)
                                             for row in truth_table(x, G)))
 
     ln_dependence, bn_dependence = batch_dependence()
@@ -730,9 +704,9 @@ def report(outdir):
     conv_out, _ = conv_forward_naive(images, filters, np.zeros(16), {'stride': 1, 'pad': 1})
     _, ((_, conv_gamma, conv_mean, _, _), _) = spatial_batchnorm_forward(
         conv_out, *_ones_zeros(16), {'mode': 'train'})
-    values.update(conv_input_shape=_shape(images.shape), conv_filters=int(filters.shape[0]),
-                  conv_output_shape=_shape(conv_out.shape),
-                  conv_bn_gamma_shape=_shape(conv_gamma.shape), conv_bn_means=int(conv_mean.size))
+    values.update(conv_input_shape=shape_str(images.shape), conv_filters=int(filters.shape[0]),
+                  conv_output_shape=shape_str(conv_out.shape),
+                  conv_bn_gamma_shape=shape_str(conv_gamma.shape), conv_bn_means=int(conv_mean.size))
 
     momentum = 0.9
     fractions, test_means = running_average_experiment(momentum=momentum)
@@ -742,7 +716,7 @@ def report(outdir):
                   momentum=momentum)
 
     rows = gradient_check_table()
-    values.update(gradcheck_rows=_markdown_rows((f, g, f'{e:.1e}', f'{x:.1e}') for f, g, e, x in rows),
+    values.update(gradcheck_rows=markdown_rows((f, g, f'{e:.1e}', f'{x:.1e}') for f, g, e, x in rows),
                   gradcheck_max=max(e for _, _, e, _ in rows),
                   gradcheck_max_extended=max(x for _, _, _, x in rows),
                   gradcheck_worst=' '.join(max(rows, key=lambda r: r[2])[:2]))
