@@ -1,0 +1,81 @@
+# %% [markdown] lang="zh"
+# # 梯度检查：配套 Notebook
+#
+# 这是[在 W ≈ 0 处检查 SVM 的梯度](../../gradient-check/)一页的配套 notebook，在线版本是构建网站时执行过的结果。
+# 想自己运行：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
+# （[下载 .ipynb](../gradcheck.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
+# 所以 notebook 放在哪个目录都能运行。
+
+# %% [markdown] lang="en"
+# # Gradient checking: companion notebook
+#
+# The companion of the [gradient-checking an SVM at W ≈ 0](../../gradient-check/) page; what you
+# see online was executed when the site was built. To run it yourself: clone the repository, run
+# `scripts/setup`, then open this notebook ([download the .ipynb](../gradcheck.ipynb)) with the
+# Python in `.venv`. `scripts/setup` installs the `snippets` package into `.venv`, so the notebook
+# runs from any folder.
+
+# %%
+import numpy as np
+
+from snippets.gradcheck import (active_fraction, all_active_gradient, burn_in, check_both,
+                                digits_svm_data, rel_error, svm_loss_naive, svm_loss_vectorized)
+from snippets.layers import softmax_loss
+
+# %% [markdown] lang="zh"
+# ## 1. 数据与初始损失
+#
+# scikit-learn 自带的 digits：1797 张 8×8 图像，像素缩放到 [0, 1]，末尾补一列 1（偏置技巧）。
+# 按作业的做法取 `W = 0.0001 * randn`：SVM 的损失约为 C − 1 = 9，softmax 的约为 ln 10。
+
+# %% [markdown] lang="en"
+# ## 1. Data and initial loss
+#
+# scikit-learn's bundled digits: 1797 images of 8×8, pixels scaled to [0, 1], and a column of ones
+# appended (the bias trick). With the assignment's `W = 0.0001 * randn`, the SVM loss is close to
+# C − 1 = 9 and the softmax loss close to ln 10.
+
+# %%
+X, y = digits_svm_data()
+W0 = 0.0001 * np.random.default_rng(0).standard_normal((X.shape[1], 10))
+loss_naive, dW_naive = svm_loss_naive(W0, X, y, 0.0)
+loss, dW0 = svm_loss_vectorized(W0, X, y, 0.0)
+print("X:", X.shape, "W:", W0.shape)
+print("svm:", loss, " softmax:", softmax_loss(X.dot(W0), y)[0], " ln 10:", np.log(10))
+print("naive vs vectorized:", abs(loss_naive - loss), rel_error(dW_naive, dW0))
+print("active hinges:", active_fraction(W0, X, y))
+
+# %% [markdown] lang="zh"
+# ## 2. W ≈ 0 时的梯度就是那个“模式”
+#
+# 每个铰链都处于激活状态，梯度不再依赖 W：第 j 列是 (Σᵢ xᵢ − C·Σ_{yᵢ=j} xᵢ)/N。
+
+# %% [markdown] lang="en"
+# ## 2. At W ≈ 0 the gradient is "the pattern"
+#
+# Every hinge is active and the gradient no longer depends on W: column j is
+# (Σᵢ xᵢ − C·Σ_{yᵢ=j} xᵢ)/N.
+
+# %%
+pattern = all_active_gradient(X, y, 10)
+print("max|dW0 - pattern|:", np.abs(dW0 - pattern).max())
+for j in [0, 1]:
+    print(f"-dW[:64, {j}] as 8x8:")
+    print(np.round(-dW0[:64, j].reshape(8, 8), 2) + 0.0)
+
+# %% [markdown] lang="zh"
+# ## 3. 错误的梯度在 W ≈ 0 处通过检查，训练一会儿就露馅
+#
+# `check_both` 返回正确梯度和“忘了 margin > 0”的错误梯度各自的最大相对误差。
+
+# %% [markdown] lang="en"
+# ## 3. The wrong gradient passes at W ≈ 0 and fails after a short burn-in
+#
+# `check_both` returns the largest relative error of the correct gradient and of the one that
+# forgets `margin > 0`.
+
+# %%
+print("W0:", check_both(W0, X, y, 0.0))
+W = burn_in(W0, X, y, 0.0, steps=200, learning_rate=0.5, batch_size=200, seed=0)
+print("active hinges:", round(active_fraction(W, X, y), 3))
+print("W_SGD:", check_both(W, X, y, 0.0))

@@ -1,0 +1,81 @@
+# %% [markdown] lang="zh"
+# # 权重初始化：配套 Notebook
+#
+# 这是[权重尺度与反向传播的信号](../../weight-init/)一页的配套 notebook，在线版本是构建网站时执行过的结果。
+# 想自己运行：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
+# （[下载 .ipynb](../init.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
+# 所以 notebook 放在哪个目录都能运行。
+
+# %% [markdown] lang="en"
+# # Weight initialization: companion notebook
+#
+# The companion of the [weight scale and the backpropagated signal](../../weight-init/) page; what
+# you see online was executed when the site was built. To run it yourself: clone the repository,
+# run `scripts/setup`, then open this notebook ([download the .ipynb](../init.ipynb)) with the
+# Python in `.venv`. `scripts/setup` installs the `snippets` package into `.venv`, so the notebook
+# runs from any folder.
+
+# %%
+import numpy as np
+
+from snippets.init import deep_net, init_weights, input_gradient_ratio, symmetric_init_gradients
+from snippets.layers import affine_backward, affine_forward
+
+# %% [markdown] lang="zh"
+# ## 1. 一层之内：dx = dz Wᵀ 对 W 是线性的
+#
+# 上游梯度 `dz` 固定时，把 W 乘以 c，输入的梯度 `dx` 恰好乘以 c；权重的梯度 `dW = xᵀ dz` 则与输入 x 成正比。
+
+# %% [markdown] lang="en"
+# ## 1. Inside one layer: dx = dz Wᵀ is linear in W
+#
+# With the upstream gradient `dz` fixed, multiplying W by c multiplies the input's gradient `dx` by
+# exactly c; the weights' gradient `dW = xᵀ dz` is proportional to the input x.
+
+# %%
+rng = np.random.default_rng(0)
+x, W, dz = rng.standard_normal((8, 5)), rng.standard_normal((5, 3)), rng.standard_normal((8, 3))
+b = np.zeros(3)
+for c in [0.01, 1.0, 2.0]:
+    dx, dW, _ = affine_backward(dz, affine_forward(x, c * W, b)[1])
+    print(f"c = {c:5}: |dx| = {np.linalg.norm(dx):.4f}, |dW| = {np.linalg.norm(dW):.4f}")
+
+# %% [markdown] lang="zh"
+# 在 tanh 之后，`dz = dh * tanh'(z)` 本身随 W 而变，所以加倍 W 不再让 `dx` 加倍：
+
+# %% [markdown] lang="en"
+# Behind a tanh, `dz = dh * tanh'(z)` itself changes with W, so doubling W no longer doubles `dx`:
+
+# %%
+rng = np.random.default_rng(1)
+for scheme in ["0.01", "1.0"]:
+    W = init_weights(scheme, 500, 500, rng)
+    print(scheme, "linear:", input_gradient_ratio(W, 2.0), " tanh:", round(input_gradient_ratio(W, 2.0, "tanh"), 3))
+
+# %% [markdown] lang="zh"
+# ## 2. 十层网络：逐层的标准差
+#
+# 与 CS231n 课上的实验相同：10 层、每层 500 个单元、单位高斯输入。改一改 `scheme` 和层数试试。
+
+# %% [markdown] lang="en"
+# ## 2. Ten layers: the standard deviation layer by layer
+#
+# The experiment of the CS231n lecture: 10 layers of 500 units, unit-Gaussian input. Try other
+# schemes and depths.
+
+# %%
+for nonlinearity, scheme in [("tanh", "0.01"), ("tanh", "1.0"), ("tanh", "xavier"), ("relu", "he"), ("relu", "xavier")]:
+    r = deep_net(nonlinearity, scheme, num_layers=10, width=500, num_examples=500)
+    print(f"{nonlinearity:4} {scheme:6}  std(h):", np.array2string(r["act_std"][[0, 4, 9]], precision=2),
+          " std(dL/dW):", np.array2string(r["grad_W_std"][[0, 4, 9]], precision=2))
+
+# %% [markdown] lang="zh"
+# ## 3. 全零初始化：对称性打不破
+
+# %% [markdown] lang="en"
+# ## 3. Zero initialization: the symmetry never breaks
+
+# %%
+for value in [0.0, 0.01]:
+    biggest, spread = symmetric_init_gradients(value)
+    print(f"W = {value}: max|dW| = {biggest:.2e}, max|dW1[:, k] - dW1[:, 0]| = {spread}")
