@@ -1,0 +1,114 @@
+# %% [markdown] lang="zh"
+# # MAP 与 MLE：配套 Notebook
+#
+# 这是[MAP 与 MLE](../../map-mle/)一页的配套 notebook，在线版本是构建网站时执行过的结果。
+# 想自己运行：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
+# （[下载 .ipynb](../map_mle.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
+# 所以 notebook 放在哪个目录都能运行。
+
+# %% [markdown] lang="en"
+# # MAP vs MLE: companion notebook
+#
+# The companion of the [MAP vs MLE](../../map-mle/) page; what you see online was executed when the
+# site was built. To run it yourself: clone the repository, run `scripts/setup`, then open this
+# notebook ([download the .ipynb](../map_mle.ipynb)) with the Python in `.venv`. `scripts/setup`
+# installs the `snippets` package into `.venv`, so the notebook runs from any folder.
+
+# %%
+import math
+
+import numpy as np
+
+from snippets.map_mle import (
+    digits,
+    gradient_descent,
+    minimize_loss,
+    minimize_posterior,
+    neg_log_posterior,
+    reg_from_sigma,
+    softmax_loss_vectorized,
+)
+
+# %% [markdown] lang="zh"
+# ## 1. 负对数后验 = N × cs231n 损失 + 常数
+#
+# 取 reg = 1/(2Nσ²)，对任意 W，两者只差常数 (D·C/2)·log(2πσ²)，梯度差 N 倍。
+
+# %% [markdown] lang="en"
+# ## 1. Negative log posterior = N × cs231n loss + a constant
+#
+# With reg = 1/(2Nσ²), for any W the two differ by the constant (D·C/2)·log(2πσ²) and their
+# gradients by a factor N.
+
+# %%
+X, y = digits(pool=2)                      # 1797 digits at 4x4, mean image subtracted, bias column
+N, D = X.shape
+C, sigma = 10, 1.0
+reg = reg_from_sigma(sigma, N)
+W = 0.1 * np.random.default_rng(0).standard_normal((D, C))
+nlp, grad = neg_log_posterior(W, X, y, sigma)
+loss, dW = softmax_loss_vectorized(W, X, y, reg)
+print("X:", X.shape, " W:", W.shape, " reg =", reg)
+print("nlp - N * loss =", nlp - N * loss, " (D*C/2) log(2 pi sigma^2) =", D * C / 2 * math.log(2 * math.pi * sigma**2))
+print("max |grad - N * dW| =", np.abs(grad - N * dW).max())
+
+# %% [markdown] lang="zh"
+# ## 2. 两个目标的最优点相同
+#
+# 分别用牛顿法最小化，各自检查收敛（Newton decrement 的一半估计与最优值的差距）。
+
+# %% [markdown] lang="en"
+# ## 2. The two objectives have the same optimum
+#
+# Each is minimized by Newton's method, with its own convergence check (half the Newton decrement
+# estimates the gap to the optimum).
+
+# %%
+W_loss, info_loss = minimize_loss(X, y, reg)
+W_post, info_post = minimize_posterior(X, y, sigma)
+print("cs231n loss:", info_loss)
+print("posterior:  ", info_post)
+print("max |W_loss - W_post| =", np.abs(W_loss - W_post).max())
+W_wrong, _ = minimize_loss(X, y, 0.5 * reg)  # 0.5 * reg * sum(W*W) with reg = 1/(2 N sigma^2)
+print("0.5 * reg convention with the same reg: max |W - W_post| =", np.abs(W_wrong - W_post).max())
+
+# %% [markdown] lang="zh"
+# ## 3. 线性可分时 MLE 不存在
+#
+# 数字 0 和 1 可以被线性分开。梯度下降：不加正则时 ‖W‖ 一直增长、损失趋向 0；加了先验以后 ‖W‖ 停在有限值。
+
+# %% [markdown] lang="en"
+# ## 3. On separable data the MLE does not exist
+#
+# Digits 0 and 1 are linearly separable. Gradient descent: without regularization ‖W‖ keeps growing
+# and the loss goes to 0; with the prior ‖W‖ settles.
+
+# %%
+X01, y01 = digits(classes=(0, 1))
+record = {10, 100, 1000, 3000}
+for r in (0.0, reg_from_sigma(1.0, len(y01))):
+    _, history = gradient_descent(X01, y01, r, 3000, record)
+    print(f"reg = {r:.2e}:", [(t, f"loss {l:.2e}", f"|W| {n:.3f}") for t, l, n in history])
+
+# %% [markdown] lang="zh"
+# ## 4. 先验固定时，N 越大 MAP 越接近 MLE
+#
+# 2×2 的特征（标准化后）让 MLE 有限。σ 固定，reg = 1/(2Nσ²) 随 N 变小；reg 固定则等于先验随 N 变窄。
+
+# %% [markdown] lang="en"
+# ## 4. With a fixed prior, MAP approaches MLE as N grows
+#
+# On 2×2 standardized features the MLE is finite. With σ fixed, reg = 1/(2Nσ²) shrinks with N; a
+# fixed reg means a prior that narrows as N grows.
+
+# %%
+X4, y4 = digits(pool=4, standardize=True)
+order = np.random.default_rng(0).permutation(len(y4))
+for n in (100, 423, 1797):
+    Xn, yn = X4[order[:n]], y4[order[:n]]
+    W_mle, _ = minimize_loss(Xn, yn, 0.0)
+    W_map, _ = minimize_loss(Xn, yn, reg_from_sigma(1.0, n))
+    W_fix, _ = minimize_loss(Xn, yn, reg_from_sigma(1.0, 100))
+    norm = np.linalg.norm(W_mle)
+    print(f"N = {n:4d}: fixed sigma {np.linalg.norm(W_map - W_mle) / norm:.3f},"
+          f" fixed reg {np.linalg.norm(W_fix - W_mle) / norm:.3f}")
