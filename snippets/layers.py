@@ -202,3 +202,170 @@ def svm_loss(x, y):
     active = (margins > 0).astype(x.dtype)
     active[np.arange(N), y] = -active.sum(axis=1)
     return loss, active / N
+
+
+# Two-layer net (cs231n assignment 2's TwoLayerNet, spring 2018), as plain functions ------------
+
+_NET_KEYS = ('W1', 'b1', 'W2', 'b2')
+
+
+def two_layer_net_init(input_dim, hidden_dim, num_classes, weight_scale, seed):
+    """
+    Parameters of a two-layer net affine - relu - affine, as cs231n's TwoLayerNet: weights
+    from a Gaussian with standard deviation weight_scale, biases zero.
+
+    Inputs:
+    - input_dim: D, values per example
+    - hidden_dim: H, hidden units
+    - num_classes: C
+    - weight_scale: standard deviation of the initial weights, > 0
+    - seed: for numpy's default_rng
+
+    Returns:
+    - params: dict with W1 (D, H), b1 (H,), W2 (H, C), b2 (C,)
+    """
+    for name, value in (('input_dim', input_dim), ('hidden_dim', hidden_dim),
+                        ('num_classes', num_classes)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f'{name} must be an integer >= 1, got {value!r}')
+    if not (np.isfinite(weight_scale) and weight_scale > 0):
+        raise ValueError(f'weight_scale must be > 0, got {weight_scale!r}')
+    rng = np.random.default_rng(seed)
+    return {'W1': weight_scale * rng.standard_normal((input_dim, hidden_dim)),
+            'b1': np.zeros(hidden_dim),
+            'W2': weight_scale * rng.standard_normal((hidden_dim, num_classes)),
+            'b2': np.zeros(num_classes)}
+
+
+def check_two_layer_params(params):
+    """Raise ValueError naming the entry unless params holds W1 (D, H), b1 (H,), W2 (H, C), b2 (C,)."""
+    if not isinstance(params, dict) or set(params) != set(_NET_KEYS):
+        got = sorted(params) if isinstance(params, dict) else type(params).__name__
+        raise ValueError(f'params must be a dict with keys W1, b1, W2, b2, got {got}')
+    check_array("params['W1']", params['W1'], ndim=2)
+    D, H = params['W1'].shape
+    check_array("params['b1']", params['b1'], shape=(H,))
+    check_array("params['W2']", params['W2'], ndim=2)
+    check_array("params['W2']", params['W2'], shape=(H, params['W2'].shape[1]),
+                hint=f" (W1 has H = {H} hidden units)")
+    check_array("params['b2']", params['b2'], shape=(params['W2'].shape[1],))
+
+
+# --8<-- [start:two_layer_net_loss]
+def two_layer_net_loss(params, X, y=None, reg=0.0):
+    """
+    Scores, or softmax loss and gradients, of the two-layer net affine - relu - affine
+    (cs231n's TwoLayerNet.loss). The loss adds 0.5 * reg * (sum W1**2 + sum W2**2), as in the
+    spring 2018 assignment.
+
+    Inputs:
+    - params: dict with W1 (D, H), b1 (H,), W2 (H, C), b2 (C,)
+    - X: data, of shape (N, D)
+    - y: labels, of shape (N,), integers 0 <= y[i] < C, or None
+    - reg: L2 regularization strength, >= 0
+
+    Returns:
+    - if y is None: scores, of shape (N, C)
+    - else a tuple of:
+      - loss: scalar
+      - grads: dict with the keys of params, each of its entry's shape
+    """
+    check_two_layer_params(params)
+    if not (np.isfinite(reg) and reg >= 0):
+        raise ValueError(f'reg must be >= 0, got {reg!r}')
+    W1, b1, W2, b2 = (params[k] for k in _NET_KEYS)
+    hidden, cache1 = affine_forward(X, W1, b1)
+    hidden, cache_relu = relu_forward(hidden)
+    scores, cache2 = affine_forward(hidden, W2, b2)
+    if y is None:
+        return scores
+
+    loss, dscores = softmax_loss(scores, y)
+    loss += 0.5 * reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+    dhidden, dW2, db2 = affine_backward(dscores, cache2)
+    dhidden = relu_backward(dhidden, cache_relu)
+    _, dW1, db1 = affine_backward(dhidden, cache1)
+    grads = {'W1': dW1 + reg * W1, 'b1': db1, 'W2': dW2 + reg * W2, 'b2': db2}
+    return loss, grads
+# --8<-- [end:two_layer_net_loss]
+
+
+# --8<-- [start:sgd_train]
+def sgd_train(params, X, y, learning_rate, reg=0.0, epochs=10, batch_size=100, momentum=0.9,
+              seed=0, ema_decay=None):
+    """
+    Train a two-layer net by minibatch SGD with momentum (cs231n's sgd_momentum):
+        v = momentum * v - learning_rate * dw;  w = w + v
+    Each epoch visits the N examples once, in an order drawn from seed. With ema_decay, also
+    keep an exponential moving average of the weights after every step (Polyak averaging):
+        ema = ema_decay * ema + (1 - ema_decay) * w
+
+    Inputs:
+    - params: dict W1, b1, W2, b2 (not changed; training works on a copy)
+    - X: data, of shape (N, D)
+    - y: labels, of shape (N,)
+    - learning_rate: > 0
+    - reg: L2 regularization strength, >= 0
+    - epochs: passes over the data, an integer >= 1
+    - batch_size: examples per step, an integer >= 1
+    - momentum: in [0, 1)
+    - seed: for the order of the examples
+    - ema_decay: None, or in [0, 1)
+
+    Returns a dict with:
+    - params: the trained parameters
+    - ema: their moving average (only with ema_decay)
+    - checkpoints: a copy of the parameters after each epoch, a list of `epochs` dicts
+    - loss_history: the minibatch loss of every step
+    - diverged: True if a step gave inf or NaN weights (training stopped before it)
+    """
+    check_two_layer_params(params)
+    check_array('X', X, ndim=2)
+    _check_scores(np.zeros((X.shape[0], params['b2'].shape[0])), y)      # labels 0..C-1
+    for name, value in (('epochs', epochs), ('batch_size', batch_size)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f'{name} must be an integer >= 1, got {value!r}')
+    if not (np.isfinite(learning_rate) and learning_rate > 0):
+        raise ValueError(f'learning_rate must be > 0, got {learning_rate!r}')
+    if not 0 <= momentum < 1:
+        raise ValueError(f'momentum must be in [0, 1), got {momentum!r}')
+    if not (np.isfinite(reg) and reg >= 0):
+        raise ValueError(f'reg must be >= 0, got {reg!r}')
+    if ema_decay is not None and not 0 <= ema_decay < 1:
+        raise ValueError(f'ema_decay must be None or in [0, 1), got {ema_decay!r}')
+    rng = np.random.default_rng(seed)
+    w = {k: v.copy() for k, v in params.items()}
+    velocity = {k: np.zeros_like(v) for k, v in w.items()}
+    ema = {k: v.copy() for k, v in w.items()} if ema_decay is not None else None
+    checkpoints, loss_history, diverged = [], [], False
+    N = X.shape[0]
+    for _ in range(epochs):
+        order = rng.permutation(N)
+        for start in range(0, N, batch_size):
+            batch = order[start:start + batch_size]
+            with np.errstate(over='ignore', invalid='ignore'):
+                try:
+                    loss, grads = two_layer_net_loss(w, X[batch], y[batch], reg)
+                except ValueError:           # scores overflowed to inf (X and y were checked)
+                    diverged = True
+                    break
+            velocity = {k: momentum * velocity[k] - learning_rate * grads[k] for k in w}
+            step = {k: w[k] + velocity[k] for k in w}
+            if not all(np.all(np.isfinite(v)) for v in step.values()):
+                diverged = True              # learning rate far too large: keep the last finite w
+                break
+            w = step
+            loss_history.append(float(loss))
+            if ema is not None:
+                ema = {k: ema_decay * ema[k] + (1 - ema_decay) * w[k] for k in w}
+        if diverged:
+            break
+        checkpoints.append({k: v.copy() for k, v in w.items()})
+    return {'params': w, 'ema': ema, 'checkpoints': checkpoints, 'loss_history': loss_history,
+            'diverged': diverged}
+# --8<-- [end:sgd_train]
+
+
+def two_layer_net_accuracy(params, X, y):
+    """Fraction of the examples of X (N, D) whose highest score is their label y (N,)."""
+    return float(np.mean(np.argmax(two_layer_net_loss(params, X), axis=1) == y))

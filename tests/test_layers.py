@@ -123,3 +123,106 @@ def test_score_losses_reject_bad_labels(loss_fn):
         loss_fn(np.zeros((2, 3)), np.array([0, 3]))
     with pytest.raises(ValueError, match="x"):
         loss_fn(np.zeros(3), np.array([0]))
+
+
+# ---- two-layer net (two_layer_net_init, two_layer_net_loss, sgd_train) ---------------------
+
+from snippets.layers import (sgd_train, two_layer_net_accuracy,  # noqa: E402
+                             two_layer_net_init, two_layer_net_loss)
+
+
+def _net_case(seed=231):
+    rng = np.random.default_rng(seed)
+    params = two_layer_net_init(5, 7, 4, 0.5, seed=0)
+    params['b1'], params['b2'] = rng.standard_normal(7), rng.standard_normal(4)
+    return params, rng.standard_normal((6, 5)), rng.integers(0, 4, size=6)
+
+
+@pytest.mark.parametrize('reg', [0.0, 0.7])
+def test_two_layer_net_gradients_match_numerical_gradients(reg):
+    params, X, y = _net_case()
+    _, grads = two_layer_net_loss(params, X, y, reg)
+    for key in ('W1', 'b1', 'W2', 'b2'):
+        f = lambda _: two_layer_net_loss(params, X, y, reg)[0]
+        numerical = eval_numerical_gradient(f, params[key], verbose=False)
+        # centred differences in float64, h = 1e-5: noise ~1e-16 / 1e-5 = 1e-11 absolute on
+        # gradients of order 0.1; a wrong formula (a missing reg term or relu mask) gives > 1e-2
+        assert rel_error(numerical, grads[key]) < 1e-7, key
+        assert grads[key].shape == params[key].shape
+
+
+def test_two_layer_net_scores_and_loss_match_a_direct_computation():
+    params, X, y = _net_case()
+    hidden = np.maximum(0, X @ params['W1'] + params['b1'])
+    scores = hidden @ params['W2'] + params['b2']
+    np.testing.assert_allclose(two_layer_net_loss(params, X), scores, rtol=1e-12)
+    p = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    reg = 0.3        # spring 2018's TwoLayerNet: 0.5 * reg * (sum W1**2 + sum W2**2)
+    expected = -np.log(p[np.arange(6), y]).mean() + 0.5 * reg * (
+        np.sum(params['W1'] ** 2) + np.sum(params['W2'] ** 2))
+    assert two_layer_net_loss(params, X, y, reg)[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_two_layer_net_init_has_the_documented_shapes_and_scale():
+    params = two_layer_net_init(64, 200, 10, 0.1, seed=3)
+    assert {k: v.shape for k, v in params.items()} == {
+        'W1': (64, 200), 'b1': (200,), 'W2': (200, 10), 'b2': (10,)}
+    assert not params['b1'].any() and not params['b2'].any()
+    # 12800 Gaussian draws: the sample std is within 3 * 0.1 / sqrt(2 * 12800) = 0.0019 of 0.1
+    assert abs(params['W1'].std() - 0.1) < 0.002
+    np.testing.assert_array_equal(params['W1'], two_layer_net_init(64, 200, 10, 0.1, 3)['W1'])
+
+
+def test_sgd_train_lowers_the_loss_on_the_digits_and_keeps_one_checkpoint_per_epoch():
+    from snippets.data import load_digits
+    X, y = load_digits()
+    X = X[:500] / 16.0 - (X[:500] / 16.0).mean(axis=0)
+    params = two_layer_net_init(64, 32, 10, 0.1, seed=0)
+    result = sgd_train(params, X, y[:500], 0.1, reg=1e-3, epochs=5, batch_size=50, seed=0,
+                       ema_decay=0.9)
+    assert len(result['checkpoints']) == 5 and not result['diverged']
+    assert len(result['loss_history']) == 5 * 10
+    # initial loss ~ ln 10 = 2.30 (small weights); after 5 epochs well below 1
+    assert result['loss_history'][0] > 2.0 and np.mean(result['loss_history'][-10:]) < 1.0
+    assert two_layer_net_accuracy(result['params'], X, y[:500]) > 0.9
+    assert params['W1'] is not result['params']['W1']          # the input is not changed
+    for k in params:                                            # the last checkpoint = final
+        np.testing.assert_array_equal(result['checkpoints'][-1][k], result['params'][k])
+
+
+def test_sgd_train_stops_before_inf_weights():
+    params, X, y = _net_case()
+    result = sgd_train(params, 1e150 * X, y, 1e150, epochs=3, batch_size=6)
+    assert result['diverged']
+    assert all(np.all(np.isfinite(v)) for v in result['params'].values())
+
+
+@pytest.mark.parametrize('change, name', [
+    (lambda p: p.pop('b2'), 'params'),
+    (lambda p: p.update(b1=np.zeros(3)), 'b1'),
+    (lambda p: p.update(W2=np.zeros((4, 4))), 'W2'),
+])
+def test_two_layer_net_loss_rejects_bad_params(change, name):
+    params, X, y = _net_case()
+    change(params)
+    with pytest.raises(ValueError, match=name):
+        two_layer_net_loss(params, X, y)
+
+
+@pytest.mark.parametrize('kwargs, name', [
+    ({'learning_rate': 0.0}, 'learning_rate'), ({'epochs': 0}, 'epochs'),
+    ({'batch_size': 1.5}, 'batch_size'), ({'momentum': 1.0}, 'momentum'),
+    ({'ema_decay': 1.0}, 'ema_decay'), ({'reg': -1.0}, 'reg'),
+])
+def test_sgd_train_rejects_bad_settings(kwargs, name):
+    params, X, y = _net_case()
+    settings = dict(learning_rate=0.1, epochs=1, batch_size=2) | kwargs
+    with pytest.raises(ValueError, match=name):
+        sgd_train(params, X, y, **settings)
+
+
+def test_two_layer_net_init_rejects_bad_sizes():
+    with pytest.raises(ValueError, match='hidden_dim'):
+        two_layer_net_init(4, 0, 3, 0.1, 0)
+    with pytest.raises(ValueError, match='weight_scale'):
+        two_layer_net_init(4, 2, 3, -0.1, 0)

@@ -1,0 +1,95 @@
+# %% [markdown] lang="zh"
+# # 网格搜索与随机搜索：配套 Notebook
+#
+# 这是[网格搜索与随机搜索](../../hyperparameter-search/)一页的配套 notebook，在线版本是构建网站时执行过的结果。
+# 想自己运行：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
+# （[下载 .ipynb](../hyperparam_search.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
+# 所以 notebook 放在哪个目录都能运行。
+
+# %% [markdown] lang="en"
+# # Grid search and random search: companion notebook
+#
+# The companion of the [grid and random search](../../hyperparameter-search/) page; what you see
+# online was executed when the site was built. To run it yourself: clone the repository, run
+# `scripts/setup`, then open this notebook ([download the .ipynb](../hyperparam_search.ipynb)) with
+# the Python in `.venv`. `scripts/setup` installs the `snippets` package into `.venv`, so the
+# notebook runs from any folder.
+
+# %%
+import itertools
+
+import numpy as np
+
+from snippets.hyperparam_search import (
+    digits_split,
+    digits_train_and_score,
+    grid_search,
+    log_uniform,
+    monte_carlo,
+    random_hit_theory,
+    random_search,
+    trial_points,
+)
+
+# %% [markdown] lang="zh"
+# ## 1. 网格搜索就是 itertools.product
+#
+# 每个超参数一张取值表，所有组合逐一试。下面只列出组合，不训练。
+
+# %% [markdown] lang="en"
+# ## 1. Grid search is itertools.product
+#
+# One list of values per hyperparameter, every combination tried. Here we only list them.
+
+# %%
+grid = {"learning_rate": np.logspace(-4, 0, 4), "reg": np.logspace(-6, 0, 4)}
+combos = list(itertools.product(*grid.values()))
+print(len(combos), "configs; first three:", [tuple(f"{v:.0e}" for v in c) for c in combos[:3]])
+
+# %% [markdown] lang="zh"
+# ## 2. 同样 9 次试验，重要参数 x 试了几个不同的值？
+
+# %% [markdown] lang="en"
+# ## 2. Nine trials: how many distinct values of the important parameter x?
+
+# %%
+rng = np.random.default_rng(0)
+for method in ("grid-endpoints", "grid-centres", "random"):
+    points = trial_points(method, 9, rng)
+    print(f"{method:15s} distinct x: {np.unique(points[:, 0]).size}")
+
+# %% [markdown] lang="zh"
+# ## 3. 蒙特卡罗：落进 x 的前 5% 区间的概率
+#
+# 每次重复都把最优点放在随机位置。随机搜索的理论值是 $1 - 0.95^n$。
+
+# %% [markdown] lang="en"
+# ## 3. Monte Carlo: the chance of landing in the top 5% band of x
+#
+# Each repeat puts the optimum at a random place. For random search the theory is $1 - 0.95^n$.
+
+# %%
+for method in ("grid-endpoints", "grid-centres", "random"):
+    result = monte_carlo(method, 9, repeats=5000, seed=0)
+    print(f"{method:15s} hit rate {result['hit_rate']:.3f}   mean best f {result['mean_best']:.3f}")
+print("1 - 0.95**9  =", round(random_hit_theory(9), 4))
+print("1 - 0.95**60 =", round(random_hit_theory(60), 4))
+
+# %% [markdown] lang="zh"
+# ## 4. 真实的调参：digits 上的两层网络，学习率 × 正则化
+#
+# 每次试验训练一个小网络（几十毫秒），用验证集准确率打分。
+
+# %% [markdown] lang="en"
+# ## 4. A real tuning run: a two-layer net on the digits, learning rate x regularization
+#
+# Each trial trains a small net (tens of milliseconds) and is scored by validation accuracy.
+
+# %%
+data = digits_split()
+score = digits_train_and_score(data)
+(grid_acc, grid_cfg), _ = grid_search(score, grid)
+(rand_acc, rand_cfg), _ = random_search(
+    score, {"learning_rate": log_uniform(-4, 0), "reg": log_uniform(-6, 0)}, budget=16, seed=0)
+print(f"grid_search   best val acc {grid_acc:.4f}  lr {grid_cfg['learning_rate']:.3g}  reg {grid_cfg['reg']:.3g}")
+print(f"random_search best val acc {rand_acc:.4f}  lr {rand_cfg['learning_rate']:.3g}  reg {rand_cfg['reg']:.3g}")
