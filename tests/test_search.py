@@ -17,13 +17,32 @@ GOLDEN = [
     ("", "无偏", "normalization/"),                 # part of 无偏估计
     ("", "batchnorm_forward", "normalization/"),   # a code identifier
     ("", "spatial_groupnorm_forward", "normalization/"),
-    ("", "numpy", "normalization/"),               # an English word on a Chinese page
+    ("", "transpose", "normalization/"),           # an English word on a Chinese page
+    ("en/", "whitening", "en/whitening/"),
     ("", "momentum", "normalization/"),
     ("en/", "transpose", "en/normalization/"),
     ("en/", "momentum", "en/normalization/"),
     ("en/", "batch-mates", "en/normalization/"),
-    ("en/", "running_var", "en/normalization/"),
+    ("en/", "spatial_batchnorm_forward", "en/normalization/"),
     ("en/", "unbiased", "en/normalization/"),
+    ("", "级数", "weight-init/"),                   # only inside 几何级数
+    ("en/", "saturates", "en/weight-init/"),
+    ("", "铰链", "gradient-check/"),
+    ("", "svm_loss_no_indicator", "gradient-check/"),
+    ("en/", "inverted", "en/gradient-check/"),
+    ("", "卡罗", "hyperparameter-search/"),         # only inside 蒙特卡罗
+    ("", "refine_ranges", "hyperparameter-search/"),
+    ("en/", "coarse", "en/hyperparameter-search/"),
+    ("", "留出", "ensembles/"),                     # only inside 留出集
+    ("", "align_hidden", "ensembles/"),
+    ("en/", "soup", "en/ensembles/"),
+    ("", "折叶", "map-mle/"),                       # only inside 折叶损失
+    ("", "neg_log_posterior", "map-mle/"),
+    ("en/", "separable", "en/map-mle/"),
+    ("", "马赛克", "whitening/"),                   # only inside 去马赛克
+    ("", "矩阵", "whitening/"),
+    ("", "top_eigh", "whitening/"),
+    ("en/", "circulant", "en/whitening/"),
 ]
 NOTHING = [("", "鳄鱼"), ("en/", "zebra")]
 
