@@ -27,7 +27,9 @@ def build(execute: bool) -> tuple[float, int, int]:
     start, log = time.perf_counter(), ""
     for config in ("mkdocs.yml", "mkdocs.en.yml"):
         proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config],
-                              cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+                              cwd=ROOT, env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit(f"mkdocs build -f {config} failed:\n{proc.stderr[-4000:]}")
         log += proc.stderr
     return time.perf_counter() - start, log.count("cache hit"), len(re.findall(r"computed .*: ran", log))
 
