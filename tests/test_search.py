@@ -43,6 +43,9 @@ GOLDEN = [
     ("", "矩阵", "whitening/"),
     ("", "top_eigh", "whitening/"),
     ("en/", "circulant", "en/whitening/"),
+    ("", "显著", "input-gradient/"),                # only inside 显著图 / 显著性
+    ("", "model_backward_x", "input-gradient/"),
+    ("en/", "jitter", "en/input-gradient/"),
 ]
 NOTHING = [("", "鳄鱼"), ("en/", "zebra")]
 

@@ -1,0 +1,133 @@
+# %% [markdown] lang="zh"
+# # 输入梯度：配套 Notebook
+#
+# 这是[输入梯度](../../input-gradient/)一页的配套 notebook，在线版本是构建网站时执行过的结果。
+# 想自己运行：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
+# （[下载 .ipynb](../visualization.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
+# 所以 notebook 放在哪个目录都能运行。
+
+# %% [markdown] lang="en"
+# # The input gradient: companion notebook
+#
+# The companion of the [input-gradient](../../input-gradient/) page; what you see online was
+# executed when the site was built. To run it yourself: clone the repository, run `scripts/setup`,
+# then open this notebook ([download the .ipynb](../visualization.ipynb)) with the Python in `.venv`.
+# `scripts/setup` installs the `snippets` package into `.venv`, so the notebook runs from any folder.
+
+# %%
+import numpy as np
+
+from snippets.reporting import pyplot
+from snippets.visualization import (class_visualization, experiments, fgsm, model_accuracy,
+                                    model_forward, random_sign_noise, saliency_map,
+                                    score_gradient, spearman, synthetic_linearity)
+
+plt = pyplot()
+data, models = experiments()
+X, y = data['X_test'], data['y_test']
+for name in ('linear', 'net'):
+    print(name, 'test accuracy', round(model_accuracy(models[name], X, y), 4))
+
+# %% [markdown] lang="zh"
+# ## 1. 线性模型：输入梯度就是模板
+#
+# 对 $s_c = x^\top W_c + b_c$，$\partial s_c / \partial x = W_c$，与输入 $x$ 无关。
+
+# %% [markdown] lang="en"
+# ## 1. Linear model: the input gradient is the template
+#
+# For $s_c = x^\top W_c + b_c$, $\partial s_c / \partial x = W_c$, whatever the input $x$.
+
+# %%
+lin = models['linear']
+g = score_gradient(lin, X[:10], np.full(10, 3))
+print('max |grad - W_3| over 10 images:', np.abs(g - lin['W'][:, 3]).max())
+
+# %% [markdown] lang="zh"
+# ## 2. 显著图：对未归一化分数求梯度，取绝对值
+#
+# 手写数字只有一个灰度通道，所以“在通道上取最大值”就是取绝对值。
+
+# %% [markdown] lang="en"
+# ## 2. Saliency: gradient of the unnormalized score, absolute value
+#
+# The digits have one grey channel, so "max over channels" is the absolute value.
+
+# %%
+net = models['net']
+idx = [int(np.flatnonzero(y == c)[0]) for c in range(5)]
+sal = saliency_map(net, X[idx], y[idx])
+fig, axes = plt.subplots(2, 5, figsize=(7, 3))
+for i, k in enumerate(idx):
+    axes[0, i].imshow((X[k] + data['mean']).reshape(8, 8), cmap='gray_r')
+    axes[1, i].imshow(sal[i], cmap='viridis')
+    axes[0, i].set_title(f'y={y[k]}')
+for ax in axes.ravel():
+    ax.axis('off')
+plt.show()
+
+# %% [markdown] lang="zh"
+# ## 3. 合理性检验：随机权重的网络
+#
+# 同一结构、随机权重的网络给出的显著图，与训练好的网络几乎不相关（按图像平均的秩相关）。
+
+# %% [markdown] lang="en"
+# ## 3. Sanity check: a net with random weights
+#
+# The same architecture with random weights gives saliency maps almost unrelated to the trained
+# net's (rank correlation, averaged over the images).
+
+# %%
+maps = {k: saliency_map(models[k], X, y) for k in ('net', 'net_seed1', 'net_random')}
+for other in ('net_seed1', 'net_random'):
+    rho = np.mean([spearman(a, b) for a, b in zip(maps['net'], maps[other])])
+    print(f'rank corr net vs {other}: {rho:.3f}')
+
+# %% [markdown] lang="zh"
+# ## 4. 类别可视化：对图像做梯度上升
+#
+# 最大化 $s_c(x) - \lambda\|x\|^2$，并把像素限制在 $[0, 1]$。
+
+# %% [markdown] lang="en"
+# ## 4. Class visualization: gradient ascent on the image
+#
+# Maximize $s_c(x) - \lambda\|x\|^2$, keeping the pixels in $[0, 1]$.
+
+# %%
+clip = (-data['mean'], 1 - data['mean'])
+imgs = [class_visualization(net, c, l2_reg=1.0, learning_rate=0.2, steps=200, clip=clip)
+        for c in range(10)]
+fig, axes = plt.subplots(1, 10, figsize=(9, 1.2))
+for c, ax in enumerate(axes):
+    ax.imshow((imgs[c] + data['mean']).reshape(8, 8), cmap='gray_r', vmin=0, vmax=1)
+    ax.set_title(str(c))
+    ax.axis('off')
+plt.show()
+print('argmax of each image:', model_forward(net, np.stack(imgs))[0].argmax(axis=1))
+
+# %% [markdown] lang="zh"
+# ## 5. FGSM 与同样大小的随机噪声
+
+# %% [markdown] lang="en"
+# ## 5. FGSM against random noise of the same size
+
+# %%
+for eps in (0.05, 0.1, 0.2):
+    print(f'eps={eps}', {name: (round(model_accuracy(m, fgsm(m, X, y, eps), y), 3),
+                                round(model_accuracy(m, random_sign_noise(X, eps), y), 3))
+                         for name, m in (('linear', lin), ('net', net))})
+
+# %% [markdown] lang="zh"
+# ## 6. 线性论证：$\epsilon\|w\|_1$ 随维度增长
+#
+# 每行：$D$、$\epsilon\|w\|_1$（FGSM 方向的分数变化）、$\epsilon\|w\|_2$（随机 ±ε 噪声的典型变化）。
+
+# %% [markdown] lang="en"
+# ## 6. The linearity argument: $\epsilon\|w\|_1$ grows with the dimension
+#
+# Each row: $D$, $\epsilon\|w\|_1$ (the score change along FGSM's direction), $\epsilon\|w\|_2$
+# (the typical change under random ±ε noise).
+
+# %%
+for D, l1, l2 in synthetic_linearity((64, 3072, 150528), eps=1 / 255, sigma=0.01):
+    print(D, round(l1, 4), round(l2, 4))
