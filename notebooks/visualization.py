@@ -20,7 +20,7 @@ import numpy as np
 from snippets.reporting import pyplot
 from snippets.visualization import (class_visualization, experiments, fgsm, model_accuracy,
                                     model_forward, random_sign_noise, saliency_map,
-                                    score_gradient, spearman, synthetic_linearity)
+                                    score_gradient, rank_correlation, synthetic_linearity)
 
 plt = pyplot()
 data, models = experiments()
@@ -80,7 +80,7 @@ plt.show()
 # %%
 maps = {k: saliency_map(models[k], X, y) for k in ('net', 'net_seed1', 'net_random')}
 for other in ('net_seed1', 'net_random'):
-    rho = np.mean([spearman(a, b) for a, b in zip(maps['net'], maps[other])])
+    rho = np.mean([rank_correlation(a, b) for a, b in zip(maps['net'], maps[other])])
     print(f'rank corr net vs {other}: {rho:.3f}')
 
 # %% [markdown] lang="zh"

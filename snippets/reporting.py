@@ -1,5 +1,5 @@
-"""What the report() functions of the topic modules share: the palette, deterministic SVG figures
-and markdown table rows (the pages keep the header row, in their own language)."""
+"""What the report() functions of the topic modules share: the palette, deterministic SVG figures,
+markdown table rows (the pages keep the header row, in their own language) and a rank correlation."""
 import numpy as np
 
 # Okabe & Ito's colour-blind-safe palette
@@ -32,3 +32,20 @@ def markdown_rows(rows):
 def shape_str(shape):
     """A shape as the page prints it: (50, 3, 32, 32)."""
     return str(tuple(int(s) for s in np.atleast_1d(shape)))
+
+
+def rank_correlation(a, b):
+    """
+    Spearman's rank correlation of two arrays of the same size (flattened; ties broken by order).
+
+    Inputs:
+    - a, b: arrays with the same number of values, at least 2
+
+    Returns:
+    - rho: float in [-1, 1]
+    """
+    a, b = np.ravel(a), np.ravel(b)
+    if a.shape != b.shape or a.size < 2:
+        raise ValueError(f'a and b must have the same size >= 2, got {a.shape} and {b.shape}')
+    rank = lambda v: np.argsort(np.argsort(v, kind='stable'), kind='stable').astype(float)
+    return float(np.corrcoef(rank(a), rank(b))[0, 1])

@@ -24,7 +24,7 @@ import numpy as np
 from snippets.hyperparam_search import digits_split
 from snippets.layers import (affine_backward, affine_forward, check_array, relu_backward,
                              relu_forward, sgd_train, softmax_loss, two_layer_net_init)
-from snippets.reporting import OKABE_ITO, markdown_rows, pyplot, save_svg
+from snippets.reporting import OKABE_ITO, markdown_rows, pyplot, rank_correlation, save_svg
 
 IMAGE_SHAPE = (1, 8, 8)          # the digits: one grey channel of 8x8 pixels
 LINEAR_KEYS = ('W', 'b')
@@ -315,15 +315,6 @@ def synthetic_linearity(dims, eps, sigma, seed=0):
 # --8<-- [end:linearity]
 
 
-def spearman(a, b):
-    """Spearman rank correlation of two arrays of the same size (no ties expected: float data)."""
-    a, b = np.ravel(a), np.ravel(b)
-    if a.shape != b.shape or a.size < 2:
-        raise ValueError(f'a and b must have the same size >= 2, got {a.shape} and {b.shape}')
-    ra, rb = a.argsort().argsort().astype(float), b.argsort().argsort().astype(float)
-    return float(np.corrcoef(ra, rb)[0, 1])
-
-
 # Training (fixed seeds) -------------------------------------------------------------------
 
 LINEAR = {'learning_rate': 0.5, 'reg': 1e-3, 'steps': 300}
@@ -371,7 +362,7 @@ def experiments():
 
 
 def _mean_rank_corr(A, B):
-    return float(np.mean([spearman(a, b) for a, b in zip(A, B)]))
+    return float(np.mean([rank_correlation(a, b) for a, b in zip(A, B)]))
 
 
 # Figures ------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import numpy as np
 
 from snippets.data import load_photo
 from snippets.layers import check_array
-from snippets.reporting import OKABE_ITO, markdown_rows, pyplot, save_svg
+from snippets.reporting import OKABE_ITO, markdown_rows, pyplot, rank_correlation, save_svg
 
 COLOUR_PHOTOS = ('astronaut', 'chelsea', 'coffee')          # PNG, colour: the 32x32x3 crops
 GREY_SOURCES = ('astronaut', 'chelsea', 'coffee', 'camera',  # photos
@@ -245,16 +245,6 @@ def mode_frequency(V, shape):
     power = (np.abs(np.fft.fft2(images, axes=(1, 2))) ** 2).sum(axis=3)     # (M, h, w)
     return (power * radial_frequency(h, w)).sum(axis=(1, 2)) / power.sum(axis=(1, 2))
 # --8<-- [end:mode_frequency]
-
-
-def rank_correlation(a, b):
-    """Spearman's rank correlation of two 1-D arrays of the same length (ties broken by order)."""
-    check_array('a', a, ndim=1)
-    check_array('b', b, shape=a.shape)
-    if a.size < 3:
-        raise ValueError(f'a needs at least 3 values, got {a.size}')
-    rank = lambda v: np.argsort(np.argsort(v, kind='stable'), kind='stable').astype(float)
-    return float(np.corrcoef(rank(a), rank(b))[0, 1])
 
 
 # --8<-- [start:power_spectrum]

@@ -12,8 +12,8 @@ from snippets.layers import softmax_loss, two_layer_net_loss
 from snippets.visualization import (ASCENT_LINEAR, CLASSVIS, EPSILONS, class_visualization,
                                     experiments, fgsm, linear_score_change, loss_gradient,
                                     model_accuracy, model_backward_x, model_forward,
-                                    probability_gradient, random_sign_noise, report,
-                                    saliency_map, score_gradient, spearman, synthetic_linearity)
+                                    probability_gradient, random_sign_noise, rank_correlation, report,
+                                    saliency_map, score_gradient, synthetic_linearity)
 
 rng = np.random.default_rng(0)
 
@@ -100,7 +100,7 @@ def test_net_scores_are_two_layer_net_loss_scores():
     (lambda lin, net: class_visualization(net, 1, 0.1, 0.1, 5, clip=(0,)), 'clip'),
     (lambda lin, net: linear_score_change(np.zeros((2, 2)), 0.1), 'w'),
     (lambda lin, net: synthetic_linearity([4], 0.1, 0.0), 'sigma'),
-    (lambda lin, net: spearman(np.zeros(3), np.zeros(4)), 'a and b'),
+    (lambda lin, net: rank_correlation(np.zeros(3), np.zeros(4)), 'a and b'),
 ])
 def test_bad_input_raises_value_error_naming_the_argument(call, name):
     lin, net = small_models()
@@ -202,7 +202,7 @@ def test_randomized_weights_give_unrelated_saliency(values, trained):
     maps = {k: saliency_map(models[k], X, y) for k in ('net', 'net_seed1', 'net_random', 'linear')}
     for other, key in (('net_seed1', 'rank_corr_net_vs_seed1'), ('net_random', 'rank_corr_net_vs_random'),
                        ('linear', 'rank_corr_net_vs_linear')):
-        mean = np.mean([spearman(a, b) for a, b in zip(maps['net'], maps[other])])
+        mean = np.mean([rank_correlation(a, b) for a, b in zip(maps['net'], maps[other])])
         assert values[key] == pytest.approx(mean, rel=1e-12)
     assert values['rank_corr_net_vs_seed1'] > 0.5
     assert abs(values['rank_corr_net_vs_random']) < 0.2
@@ -211,8 +211,8 @@ def test_randomized_weights_give_unrelated_saliency(values, trained):
 def test_spearman_matches_scipy():
     stats = pytest.importorskip('scipy.stats', reason='scipy not installed')
     a, b = rng.standard_normal(64), rng.standard_normal(64)
-    assert spearman(a, b) == pytest.approx(stats.spearmanr(a, b).statistic, abs=1e-12)
-    assert spearman(a, 3 * a + 1) == pytest.approx(1.0)
+    assert rank_correlation(a, b) == pytest.approx(stats.spearmanr(a, b).statistic, abs=1e-12)
+    assert rank_correlation(a, 3 * a + 1) == pytest.approx(1.0)
 
 
 # Class visualization ----------------------------------------------------------------------------
