@@ -174,3 +174,46 @@ def on_page_markdown(markdown, page, config, files):
         return substitute(markdown, _results, page.file.src_uri)
     except ComputeError as err:
         raise PluginError(str(err)) from None
+
+
+# ---- figure sizes: no layout shift, lazy below the fold ------------------------------------
+FIGURE_IMG = re.compile(r'<img\b(?P<attrs>[^>]*?\bsrc="(?:\.\./)*figures/(?P<topic>[a-z_]+)/(?P<name>[^"/]+)"[^>]*?)\s*/?>')
+SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="(?P<w>[\d.]+)pt"[^>]*?\bheight="(?P<h>[\d.]+)pt"')
+
+
+def figure_size(path: Path) -> tuple[float, float]:
+    """Natural size of a matplotlib SVG in CSS pixels (it writes width/height in points)."""
+    m = SVG_SIZE.search(path.read_text(encoding="utf-8")[:2000])
+    if not m:
+        raise ComputeError(f"{path}: no width/height in pt in the <svg> tag")
+    return float(m["w"]) * 4 / 3, float(m["h"]) * 4 / 3
+
+
+def size_figures(html: str, results: dict[str, Result], where: str) -> str:
+    """Give every figure <img> width and height (the page's width, or the natural one, and the
+    height from the figure's aspect ratio), so the browser reserves the space before the figure
+    arrives; every figure after the first is lazy-loaded and decoded off the main thread."""
+    count = 0
+
+    def replace(m):
+        nonlocal count
+        attrs, topic, name = m["attrs"], m["topic"], m["name"]
+        if topic not in results or not (results[topic].figures / name).is_file():
+            raise ComputeError(f"{where}: figure figures/{topic}/{name} was not produced by snippets/{topic}.py")
+        natural_w, natural_h = figure_size(results[topic].figures / name)
+        width = re.search(r'\bwidth="(\d+)"', attrs)
+        w = int(width[1]) if width else round(natural_w)
+        attrs = re.sub(r'\s*\b(width|height|loading|decoding)="[^"]*"', "", attrs)
+        attrs += f' width="{w}" height="{round(w * natural_h / natural_w)}"'
+        attrs += ' decoding="async"' + (' loading="lazy"' if count else "")
+        count += 1
+        return f"<img{attrs} />"
+    return FIGURE_IMG.sub(replace, html)
+
+
+def on_page_content(html, page, config, files):
+    from mkdocs.exceptions import PluginError
+    try:
+        return size_figures(html, _results, page.file.src_uri)
+    except ComputeError as err:
+        raise PluginError(str(err)) from None

@@ -66,3 +66,12 @@ def test_language_switch_keeps_page_and_section(browser, site_url):
     page.wait_for_load_state()
     assert page.url == site_url + "normalization/#norm-groupnorm"
     page.close()
+
+
+def test_every_page_fits_a_390px_screen_without_sideways_scrolling(cold_visits):
+    """Wide tables, figures, formulas and code scroll inside themselves, never the page."""
+    wide = [f"/{path}: page is {v['scroll_width']} px wide on a {v['viewport_width']} px screen; "
+            f"sticking out: {', '.join(v['sticking_out'])}"
+            for path, v in cold_visits.items() if v["scroll_width"] > v["viewport_width"]]
+    assert len(cold_visits) > 30
+    assert not wide, "\n".join(wide)
