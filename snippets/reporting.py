@@ -1,5 +1,7 @@
 """What the report() functions of the topic modules share: the palette, deterministic SVG figures,
 markdown table rows (the pages keep the header row, in their own language) and a rank correlation."""
+import re
+
 import numpy as np
 
 # Okabe & Ito's colour-blind-safe palette
@@ -16,12 +18,49 @@ def pyplot():
     return plt
 
 
-def save_svg(fig, path):
-    """Save fig as an SVG on white with the same bytes on every run, and close it."""
+def save_svg(fig, path, photo_quality=None):
+    """
+    Save fig as an SVG on white with the same bytes on every run, and close it.
+
+    Images inside the figure (imshow) are embedded as WebP instead of matplotlib's PNG: lossless
+    by default (the same pixels, typically 30-60% fewer bytes); with photo_quality (1-100) lossy,
+    for photographs, where lossless costs several times more. An image stays PNG if that is smaller.
+    """
+    import io
+
     plt = pyplot()
+    if photo_quality is not None and not (isinstance(photo_quality, int) and 1 <= photo_quality <= 100):
+        raise ValueError(f'photo_quality must be an int in 1..100 or None, got {photo_quality!r}')
+    buffer = io.StringIO()
     with plt.rc_context({'svg.hashsalt': 'cs231n-faq'}):
-        fig.savefig(path, format='svg', facecolor='white', metadata={'Date': None})
+        fig.savefig(buffer, format='svg', facecolor='white', metadata={'Date': None})
     plt.close(fig)
+    svg = EMBEDDED_PNG.sub(lambda m: _as_webp(m.group(1), photo_quality), buffer.getvalue())
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write(svg)
+
+
+EMBEDDED_PNG = re.compile(r'data:image/png;base64,([A-Za-z0-9+/=\s]+)')
+
+
+def _as_webp(png_base64, quality):
+    """One embedded PNG (base64) re-encoded as WebP, if that is smaller; opaque RGBA becomes RGB."""
+    import base64
+    import io
+
+    from PIL import Image
+    png = base64.b64decode(png_base64)
+    image = Image.open(io.BytesIO(png))
+    if image.mode == 'RGBA' and image.getchannel('A').getextrema() == (255, 255):
+        image = image.convert('RGB')
+    out = io.BytesIO()
+    if quality is None:
+        image.save(out, format='WEBP', lossless=True, quality=100, method=6)
+    else:
+        image.save(out, format='WEBP', quality=quality, method=6)
+    if out.tell() >= len(png):
+        return 'data:image/png;base64,' + png_base64
+    return 'data:image/webp;base64,' + base64.b64encode(out.getvalue()).decode('ascii')
 
 
 def markdown_rows(rows):

@@ -591,7 +591,7 @@ def report(outdir):
                                              - (pca_reduce(X, mean, U) - mean)))),
         whiten_matrix_entries=D * D)
     v['f_zca_ratio'] = v['f_zca'] / v['f_original']
-    save_svg(panels_figure(show, U, reduced, zca), outdir / 'panels.svg')
+    save_svg(panels_figure(show, U, reduced, zca), outdir / 'panels.svg', photo_quality=90)
 
     edges = np.array([0.0, 0.05, 0.1, 0.15, 0.2, 0.3])
     before = variance_by_band(f_crops, S, edges)
