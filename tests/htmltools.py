@@ -13,11 +13,14 @@ class Links(HTMLParser):
         super().__init__()
         self.ids: set[str] = set()
         self.urls: list[tuple[str, str, str]] = []   # (tag, attribute, url)
+        self.references: set[str] = set()   # <link rel=canonical|alternate> hrefs: named, never loaded
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if "id" in attrs:
             self.ids.add(attrs["id"])
+        if tag == "link" and attrs.get("rel") in ("canonical", "alternate"):
+            self.references.add(attrs.get("href"))
         for attribute in ("href", "src", "srcset", "data", "poster"):
             if attrs.get(attribute):
                 self.urls.append((tag, attribute, attrs[attribute]))
