@@ -101,6 +101,13 @@ def hreflang_links(page: Path) -> dict[str, str]:
     return dict(found)
 
 
+def twins(url_path: str) -> dict[str, str]:
+    """The hreflang alternates of a page: itself and its twin, x-default the Chinese one."""
+    expected = {spec["hreflang"]: SITE_URL + twin_path(url_path, lang) for lang, spec in LANGS.items()}
+    expected["x-default"] = SITE_URL + twin_path(url_path, "zh")
+    return expected
+
+
 # ---- every page --------------------------------------------------------------------------------
 
 def test_canonical_link_is_site_url_plus_the_page_path_in_both_languages(site):
@@ -109,16 +116,20 @@ def test_canonical_link_is_site_url_plus_the_page_path_in_both_languages(site):
         assert canonical == [SITE_URL + url_path], url_path
 
 
-def test_hreflang_alternates_name_each_language_twin_and_are_reciprocal(site):
-    by_url = {SITE_URL + url_path: page for url_path, page in indexed_pages(site).items()}
+def test_sitemap_hreflang_alternates_name_each_language_twin_and_are_reciprocal(site):
+    entries = sitemap(site / "sitemap.xml")
+    for url_path in indexed_pages(site):
+        alternates = entries[SITE_URL + url_path]
+        assert alternates == twins(url_path), url_path
+        for href in alternates.values():          # each twin is listed and names this page back
+            assert href in entries, f"{url_path}: hreflang to {href}, which is not a built page"
+            assert SITE_URL + url_path in entries[href].values(), f"{href} does not link back to {url_path}"
+
+
+def test_pages_carry_no_alternate_links_so_material_fetches_no_sitemap_from_another_host(site):
+    # Material fetches <href>/sitemap.xml for every <link rel="alternate">; hreflang lives in the sitemap
     for url_path, page in indexed_pages(site).items():
-        alternates = hreflang_links(page)
-        expected = {spec["hreflang"]: SITE_URL + twin_path(url_path, lang) for lang, spec in LANGS.items()}
-        expected["x-default"] = SITE_URL + twin_path(url_path, "zh")
-        assert alternates == expected, url_path
-        for href in alternates.values():          # each twin exists and names this page back
-            assert href in by_url, f"{url_path}: hreflang to {href}, which is not a built page"
-            assert SITE_URL + url_path in hreflang_links(by_url[href]).values(), f"{href} does not link back to {url_path}"
+        assert not [l for l in head(page).links if l[0] == "alternate"], url_path
 
 
 def test_open_graph_describes_every_page_in_its_language(site):
@@ -175,8 +186,8 @@ def test_root_sitemap_lists_exactly_the_built_pages_of_both_languages_with_their
     built = indexed_pages(site)
     assert set(entries) == {SITE_URL + url_path for url_path in built}
     assert {lang_of(url_path) for url_path in built} == set(LANGS)
-    for url_path, page in built.items():      # the same alternates as the page's own hreflang links
-        assert entries[SITE_URL + url_path] == hreflang_links(page), url_path
+    for url_path in built:
+        assert entries[SITE_URL + url_path] == twins(url_path), url_path
     assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()) == (site / "sitemap.xml").read_bytes()
 
 
