@@ -12,6 +12,13 @@ from the Jupyter config, so the build points JUPYTER_CONFIG_DIR at ``jupyter/``.
 writes a MathJax loader (``<script src="">``) with its configuration and a Mermaid loader that
 imports from cdnjs when a diagram is present; math is rendered at build time (hooks/katex.py) and the
 site loads nothing from another host, so both are removed.
+
+The template also inlines ~575 KB of JupyterLab and Pygments CSS (<style> blocks) into every notebook
+page. They are removed too; notebook pages link one small shared stylesheet instead,
+``assets/stylesheets/notebook.css`` (overrides/), built on Material's colour variables so the cells
+follow the light/dark palette toggle. Explanation pages do not load it.
+
+The kernel draws with matplotlib's inline backend, so ``plt.show()`` puts the figure on the page.
 """
 from __future__ import annotations
 
@@ -25,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "notebooks"
 _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 _MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*?</script>', re.S)
+_STYLE = re.compile(r"<style[^>]*>.*?</style>|<!-- End of mermaid configuration -->", re.S)
+STYLESHEET = "assets/stylesheets/notebook.css"
 
 
 def for_language(source: Path, lang: str):
@@ -49,7 +58,8 @@ def to_ipynb(source: Path, lang: str) -> str:
 
 def on_config(config):
     os.environ["JUPYTER_CONFIG_DIR"] = str(ROOT / "jupyter")
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    # the kernel inherits this: figures become PNG outputs (Agg would draw them nowhere)
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     return config
 
 
@@ -74,7 +84,21 @@ def on_files(files, config):
     return files
 
 
+def is_notebook(page) -> bool:
+    return page.file.src_uri.startswith("notebooks/") and page.file.src_uri.endswith(".py")
+
+
 def on_page_content(html, page, config, files):
-    if page.file.src_uri.startswith("notebooks/") and page.file.src_uri.endswith(".py"):
-        html = _MERMAID.sub("", _MATHJAX.sub("", html))
+    if is_notebook(page):
+        html = _STYLE.sub("", _MERMAID.sub("", _MATHJAX.sub("", html)))
     return html
+
+
+def on_post_page(output, page, config):
+    """Link the shared notebook stylesheet from notebook pages, after Material's and extra.css."""
+    if is_notebook(page):
+        from mkdocs.utils import get_relative_url
+
+        link = f'<link rel="stylesheet" href="{get_relative_url(STYLESHEET, page.url)}">\n'
+        output = output.replace("</head>", link + "</head>", 1)
+    return output

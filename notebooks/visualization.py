@@ -15,14 +15,13 @@
 # `scripts/setup` installs the `snippets` package into `.venv`, so the notebook runs from any folder.
 
 # %%
+import matplotlib.pyplot as plt
 import numpy as np
 
-from snippets.reporting import pyplot
 from snippets.visualization import (class_visualization, experiments, fgsm, model_accuracy,
                                     model_forward, random_sign_noise, saliency_map,
                                     score_gradient, rank_correlation, synthetic_linearity)
 
-plt = pyplot()
 data, models = experiments()
 X, y = data['X_test'], data['y_test']
 for name in ('linear', 'net'):

@@ -51,3 +51,150 @@ def test_site_offers_the_ipynb_download_in_each_language(site):
         for source in SOURCES:
             downloaded = (lang_root / "notebooks" / f"{source.stem}.ipynb").read_text(encoding="utf-8")
             assert downloaded == notebooks.to_ipynb(source, lang)
+
+
+# --- Notebook pages: one small shared stylesheet, both colour schemes, figures, phones -------------
+
+STYLESHEET = "assets/stylesheets/notebook.css"
+INLINE_CSS_LIMIT = 1_000        # bytes of <style> a notebook page may still inline (mkdocs-jupyter inlined ~575 KB)
+STYLESHEET_LIMIT = 8_000        # the shared notebook stylesheet stays small
+
+
+def notebook_pages(site):
+    return [(root / "notebooks" / s.stem / "index.html", root) for root in (site, site / "en") for s in SOURCES]
+
+
+def stylesheet_links(page):
+    from htmltools import links
+
+    return [url for tag, attribute, url in links(page).urls if tag == "link" and url.endswith(".css")]
+
+
+def test_notebook_pages_link_the_shared_stylesheet_instead_of_inlining_css(site):
+    import re
+
+    for page, lang_root in notebook_pages(site):
+        html = page.read_text(encoding="utf-8")
+        inline = sum(len(m) for m in re.findall(r"<style[^>]*>.*?</style>", html, re.S))
+        assert inline <= INLINE_CSS_LIMIT, f"{page}: {inline} bytes of inline CSS"
+        targets = {(page.parent / url).resolve() for url in stylesheet_links(page)}
+        assert (lang_root / STYLESHEET).resolve() in targets, f"{page} does not link {STYLESHEET}"
+    assert (site / STYLESHEET).stat().st_size <= STYLESHEET_LIMIT
+    assert (site / STYLESHEET).read_bytes() == (site / "en" / STYLESHEET).read_bytes()
+
+
+def test_explanation_pages_do_not_load_the_notebook_stylesheet(site):
+    from htmltools import pages
+
+    notebook = {page for page, _ in notebook_pages(site)}
+    others = [p for p in pages(site) if p not in notebook]
+    assert any(p.parent.name == "normalization" for p in others)
+    for page in others:
+        assert not any(url.endswith("notebook.css") for url in stylesheet_links(page)), page
+
+
+def test_figures_drawn_in_a_notebook_are_on_its_page(site):
+    """plt.show() in a cell puts a PNG on the page (with the Agg backend it silently drew nothing)."""
+    import re
+
+    shown = {s.stem: s.read_text(encoding="utf-8").count("plt.show()") for s in SOURCES}
+    assert sum(shown.values()) > 0
+    for page, _ in notebook_pages(site):
+        html = page.read_text(encoding="utf-8")
+        pngs = re.findall(r'<img[^>]+src="data:image/png;base64,', html)
+        assert len(pngs) == shown[page.parent.name], page
+
+
+def _rgba(css: str) -> tuple[float, float, float, float]:
+    import re
+
+    parts = [float(v) for v in re.findall(r"[\d.]+", css)]
+    return (*parts[:3], parts[3] if len(parts) > 3 else 1.0)
+
+
+def _over(top, bottom):
+    """Colour `top` (rgba) composited over an opaque `bottom`."""
+    a = top[3]
+    return tuple(a * t + (1 - a) * b for t, b in zip(top[:3], bottom[:3])) + (1.0,)
+
+
+def _luminance(rgb) -> float:
+    def channel(c):
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a, b) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+# the text colour of an element and the background colours from it up to <html>
+_COLOURS = """el => {
+  const backgrounds = [];
+  for (let e = el; e; e = e.parentElement) backgrounds.push(getComputedStyle(e).backgroundColor);
+  return {color: getComputedStyle(el).color, backgrounds};
+}"""
+
+
+def _seen_colours(page, selector):
+    """(text colour, background) as the reader sees them: backgrounds composited from <html> down."""
+    found = page.eval_on_selector(selector, _COLOURS)
+    background = (255.0, 255.0, 255.0, 1.0)     # the canvas behind <html>
+    for css in reversed(found["backgrounds"]):
+        background = _over(_rgba(css), background)
+    return _over(_rgba(found["color"]), background), background
+
+
+NOTEBOOK_SCHEMES = {"light": "default", "dark": "slate"}
+
+
+@pytest.mark.parametrize("scheme", sorted(NOTEBOOK_SCHEMES))
+def test_notebook_cells_are_readable_in_both_colour_schemes(browser, site, site_url, scheme):
+    """Code input and stream output pass WCAG AA (4.5:1) and follow the palette; figures sit on white."""
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    figures = 0
+    for html, _ in notebook_pages(site):
+        path = html.parent.relative_to(site).as_posix() + "/"
+        page.goto(site_url + path, wait_until="networkidle")
+        assert page.get_attribute("body", "data-md-color-scheme") == NOTEBOOK_SCHEMES[scheme], path
+        for selector in (".jp-InputArea-editor pre", ".jp-RenderedText pre"):
+            text, background = _seen_colours(page, selector)
+            assert _contrast(text, background) >= 4.5, f"{path} {selector}: {text} on {background}"
+        _, cell = _seen_colours(page, ".jp-InputArea-editor pre")
+        if scheme == "dark":
+            assert _luminance(cell) < 0.1, f"{path}: code cell background {cell} is not dark"
+        else:
+            assert _luminance(cell) > 0.8, f"{path}: code cell background {cell} is not light"
+        for img in page.locator(".jp-RenderedImage img").all():
+            figures += 1
+            assert img.evaluate("i => i.complete && i.naturalWidth > 0"), path
+            assert img.evaluate("i => getComputedStyle(i).backgroundColor") == "rgb(255, 255, 255)", path
+            assert img.evaluate("i => parseFloat(getComputedStyle(i).paddingLeft)") > 0, path
+    assert figures > 0, "no notebook figure was checked"
+    context.close()
+
+
+def test_notebook_pages_fit_a_390px_phone_and_look_right(browser, site, site_url):
+    """No horizontal page scroll at 390 px (wide code scrolls inside its cell); screenshots for a human."""
+    screenshots = ROOT / "build" / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    for scheme in sorted(NOTEBOOK_SCHEMES):
+        for width in (1280, 390):
+            context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
+            page = context.new_page()
+            for html, _ in notebook_pages(site):
+                path = html.parent.relative_to(site).as_posix() + "/"
+                if width > 390 and not path.endswith("whitening/"):
+                    continue
+                page.goto(site_url + path, wait_until="networkidle")
+                overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                assert overflow <= 0, f"{path} at {width}px scrolls sideways by {overflow}px"
+                if path.endswith("whitening/"):
+                    page.locator(".jp-RenderedImage img").first.scroll_into_view_if_needed()
+                    name = path.strip("/").replace("/", "_")
+                    page.screenshot(path=str(screenshots / f"{name}-figure-{scheme}-{width}.png"))
+            context.close()
