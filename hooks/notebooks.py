@@ -34,6 +34,9 @@ _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuratio
 _MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*?</script>', re.S)
 _STYLE = re.compile(r"<style[^>]*>.*?</style>|<!-- End of mermaid configuration -->", re.S)
 STYLESHEET = "assets/stylesheets/notebook.css"
+_FIGURE = re.compile(r'<img alt="No description has been provided for this image"(?P<attrs>[^>]*?)'
+                     r'src="data:image/png;base64,(?P<png>[A-Za-z0-9+/=\s]+)"')
+FIGURE_ALT = {"zh": "上面的代码单元画出的图", "en": "The figure drawn by the code cell above"}
 
 
 def for_language(source: Path, lang: str):
@@ -91,7 +94,23 @@ def is_notebook(page) -> bool:
 def on_page_content(html, page, config, files):
     if is_notebook(page):
         html = _STYLE.sub("", _MERMAID.sub("", _MATHJAX.sub("", html)))
+        html = _FIGURE.sub(lambda m: _figure(m, config["theme"]["language"]), html)
     return html
+
+
+def _figure(m, lang: str) -> str:
+    """A figure output: lossless WebP when smaller than the PNG (the same pixels; the .ipynb keeps
+    the PNG), its size set so the page does not jump, alt text in the page's language instead of
+    mkdocs-jupyter's "No description has been provided for this image"."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from snippets.reporting import as_webp
+    width, height = Image.open(io.BytesIO(base64.b64decode(m["png"]))).size
+    return (f'<img alt="{FIGURE_ALT[lang]}"{m["attrs"]}width="{width}" height="{height}" '
+            f'src="{as_webp(m["png"])}"')
 
 
 def on_post_page(output, page, config):

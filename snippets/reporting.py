@@ -35,7 +35,7 @@ def save_svg(fig, path, photo_quality=None):
     with plt.rc_context({'svg.hashsalt': 'cs231n-faq'}):
         fig.savefig(buffer, format='svg', facecolor='white', metadata={'Date': None})
     plt.close(fig)
-    svg = EMBEDDED_PNG.sub(lambda m: _as_webp(m.group(1), photo_quality), buffer.getvalue())
+    svg = EMBEDDED_PNG.sub(lambda m: as_webp(m.group(1), photo_quality), buffer.getvalue())
     with open(path, 'w', encoding='utf-8') as f:
         f.write(svg)
 
@@ -43,8 +43,16 @@ def save_svg(fig, path, photo_quality=None):
 EMBEDDED_PNG = re.compile(r'data:image/png;base64,([A-Za-z0-9+/=\s]+)')
 
 
-def _as_webp(png_base64, quality):
-    """One embedded PNG (base64) re-encoded as WebP, if that is smaller; opaque RGBA becomes RGB."""
+def as_webp(png_base64, quality=None):
+    """
+    A base64 PNG as a data: URI, re-encoded as WebP if that is smaller (opaque RGBA becomes RGB).
+
+    Inputs:
+    - png_base64: str, the PNG file in base64 (as in a data: URI or a notebook output)
+    - quality: None for lossless, or an int 1..100 for lossy WebP (photographs)
+
+    Returns: a "data:image/webp;base64,..." or, when WebP is not smaller, the PNG's data: URI
+    """
     import base64
     import io
 

@@ -94,15 +94,37 @@ def test_explanation_pages_do_not_load_the_notebook_stylesheet(site):
 
 
 def test_figures_drawn_in_a_notebook_are_on_its_page(site):
-    """plt.show() in a cell puts a PNG on the page (with the Agg backend it silently drew nothing)."""
+    """plt.show() in a cell puts a figure on the page (with the Agg backend it silently drew nothing),
+    with its size set and alt text in the page's language."""
     import re
 
     shown = {s.stem: s.read_text(encoding="utf-8").count("plt.show()") for s in SOURCES}
     assert sum(shown.values()) > 0
-    for page, _ in notebook_pages(site):
+    for page, root in notebook_pages(site):
+        lang = "zh" if root == site else "en"
         html = page.read_text(encoding="utf-8")
-        pngs = re.findall(r'<img[^>]+src="data:image/png;base64,', html)
-        assert len(pngs) == shown[page.parent.name], page
+        figures = re.findall(r'<img[^>]+src="data:image/(?:png|webp);base64,', html)
+        assert len(figures) == shown[page.parent.name], page
+        for tag in figures:
+            assert re.search(r'width="\d+" height="\d+"', tag), (page, tag[:200])
+            assert "No description" not in tag and bool(re.search(r"[\u3400-\u9fff]", tag)) == (lang == "zh"), (page, tag[:200])
+
+
+def test_notebook_figures_are_webp_of_the_size_the_page_reserves(site):
+    """The hook swaps each PNG for lossless WebP (tests/test_reporting.py: the same pixels) and
+    sets width and height from the image itself."""
+    import base64
+    import io
+    import re
+
+    from PIL import Image
+
+    page = (site / "notebooks" / "whitening" / "index.html").read_text(encoding="utf-8")
+    figures = re.findall(r'width="(\d+)" height="(\d+)" src="data:image/webp;base64,([^"]+)"', page)
+    assert figures
+    for width, height, data in figures:
+        image = Image.open(io.BytesIO(base64.b64decode(data)))
+        assert image.format == "WEBP" and image.size == (int(width), int(height))
 
 
 def _rgba(css: str) -> tuple[float, float, float, float]:
