@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 ROOT = Path(__file__).resolve().parent.parent
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
@@ -100,12 +101,17 @@ def _render_dollars(text: str, where: str) -> str:
     return _NOTEBOOK_MARKDOWN.sub(cell, text)
 
 
-def on_page_content(html_text, page, config, files):
+@event_priority(-50)  # after Material's search plugin has indexed the page
+def on_page_context(context, page, config, nav):
+    """Render the page's math. Done after the search plugin has read page.content, so the search
+    index holds each formula once, as its TeX source; KaTeX's output would put it there three times
+    (MathML, the TeX annotation and the visible HTML: "(N,D)(N, D)(N,D)")."""
     where = page.file.src_uri
-    html_text = _render_arithmatex(html_text, where)
+    html_text = _render_arithmatex(page.content, where)
     if page.file.src_uri.endswith((".py", ".ipynb")):
         html_text = _render_dollars(html_text, where)
-    return html_text
+    page.content = html_text
+    return context
 
 
 def on_post_build(config):
