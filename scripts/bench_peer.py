@@ -35,10 +35,14 @@ def is_notebook(page) -> bool:
     return page.file.src_uri.startswith("notebooks/") and page.file.src_uri.endswith(".py")
 
 
-@event_priority(50)  # before hooks/notebooks.py strips mkdocs-jupyter's MathJax block: keep it in the peer
+_inline_css: dict[str, list[str]] = {}
+
+
+@event_priority(50)  # before hooks/notebooks.py strips mkdocs-jupyter's MathJax block and inline CSS
 def on_page_content(html, page, config, files):
     if is_notebook(page):
         html = html.replace("<!-- Load mathjax -->", "<!-- Load MathJax (peer) -->")
+        _inline_css[page.file.src_uri] = re.findall(r"<style[^>]*>.*?</style>", html, re.S)
     return html
 
 
@@ -46,6 +50,9 @@ def on_post_page(output, page, config):
     if is_notebook(page):  # MathJax 2 from mkdocs-jupyter renders these; Material's MathJax 3 would clash
         output = re.sub(r'<script src="[^"]*assets/(?:javascripts/mathjax-config\.js|mathjax/tex-mml-chtml\.js)"></script>',
                         "", output)
+        # mkdocs-jupyter's inlined CSS, as the peers ship it, instead of our shared notebook.css
+        output = re.sub(r'<link rel="stylesheet" href="[^"]*notebook\.css">\n?', "", output)
+        output = output.replace("</head>", "".join(_inline_css.pop(page.file.src_uri)) + "</head>", 1)
     return output
 
 

@@ -75,3 +75,21 @@ def test_every_page_fits_a_390px_screen_without_sideways_scrolling(cold_visits):
             for path, v in cold_visits.items() if v["scroll_width"] > v["viewport_width"]]
     assert len(cold_visits) > 30
     assert not wide, "\n".join(wide)
+
+
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
+def test_comments_footer_and_links_are_readable_without_relying_on_colour(browser, site_url, scheme):
+    """WCAG AA 4.5:1 for code comments, docstrings and the footer (Material's defaults give 4.47);
+    links in running text are underlined, not told apart by colour alone."""
+    from colours import contrast, seen_colours
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + "normalization/", wait_until="networkidle")
+    assert page.get_attribute("body", "data-md-color-scheme") == SCHEMES[scheme]
+    for selector in (".highlight .sd", ".highlight .c1", ".md-copyright"):
+        text, background = seen_colours(page, selector)
+        assert contrast(text, background) >= 4.5, f"{selector}: {text} on {background}"
+    decorations = page.eval_on_selector_all(".md-content :is(p, li, td) a:not(.headerlink)",
+                                            "links => links.map(a => getComputedStyle(a).textDecorationLine)")
+    assert len(decorations) > 5 and set(decorations) == {"underline"}, decorations
+    context.close()

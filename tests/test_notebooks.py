@@ -6,6 +6,8 @@ import sys
 import jupytext
 import pytest
 
+from colours import contrast, luminance, seen_colours
+
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "hooks"))
@@ -127,49 +129,6 @@ def test_notebook_figures_are_webp_of_the_size_the_page_reserves(site):
         assert image.format == "WEBP" and image.size == (int(width), int(height))
 
 
-def _rgba(css: str) -> tuple[float, float, float, float]:
-    import re
-
-    parts = [float(v) for v in re.findall(r"[\d.]+", css)]
-    return (*parts[:3], parts[3] if len(parts) > 3 else 1.0)
-
-
-def _over(top, bottom):
-    """Colour `top` (rgba) composited over an opaque `bottom`."""
-    a = top[3]
-    return tuple(a * t + (1 - a) * b for t, b in zip(top[:3], bottom[:3])) + (1.0,)
-
-
-def _luminance(rgb) -> float:
-    def channel(c):
-        c /= 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (channel(c) for c in rgb[:3])
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def _contrast(a, b) -> float:
-    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-
-# the text colour of an element and the background colours from it up to <html>
-_COLOURS = """el => {
-  const backgrounds = [];
-  for (let e = el; e; e = e.parentElement) backgrounds.push(getComputedStyle(e).backgroundColor);
-  return {color: getComputedStyle(el).color, backgrounds};
-}"""
-
-
-def _seen_colours(page, selector):
-    """(text colour, background) as the reader sees them: backgrounds composited from <html> down."""
-    found = page.eval_on_selector(selector, _COLOURS)
-    background = (255.0, 255.0, 255.0, 1.0)     # the canvas behind <html>
-    for css in reversed(found["backgrounds"]):
-        background = _over(_rgba(css), background)
-    return _over(_rgba(found["color"]), background), background
-
-
 NOTEBOOK_SCHEMES = {"light": "default", "dark": "slate"}
 
 
@@ -184,13 +143,13 @@ def test_notebook_cells_are_readable_in_both_colour_schemes(browser, site, site_
         page.goto(site_url + path, wait_until="networkidle")
         assert page.get_attribute("body", "data-md-color-scheme") == NOTEBOOK_SCHEMES[scheme], path
         for selector in (".jp-InputArea-editor pre", ".jp-RenderedText pre"):
-            text, background = _seen_colours(page, selector)
-            assert _contrast(text, background) >= 4.5, f"{path} {selector}: {text} on {background}"
-        _, cell = _seen_colours(page, ".jp-InputArea-editor pre")
+            text, background = seen_colours(page, selector)
+            assert contrast(text, background) >= 4.5, f"{path} {selector}: {text} on {background}"
+        _, cell = seen_colours(page, ".jp-InputArea-editor pre")
         if scheme == "dark":
-            assert _luminance(cell) < 0.1, f"{path}: code cell background {cell} is not dark"
+            assert luminance(cell) < 0.1, f"{path}: code cell background {cell} is not dark"
         else:
-            assert _luminance(cell) > 0.8, f"{path}: code cell background {cell} is not light"
+            assert luminance(cell) > 0.8, f"{path}: code cell background {cell} is not light"
         for img in page.locator(".jp-RenderedImage img").all():
             figures += 1
             assert img.evaluate("i => i.complete && i.naturalWidth > 0"), path

@@ -177,3 +177,13 @@ def test_the_build_does_not_depend_on_the_directory_it_runs_from(tmp_path):
                   cwd=tmp_path, env={"NOTEBOOK_EXECUTE": "false"})
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert 'class="katex"' in (tmp_path / "site" / "normalization" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_search_dialog_has_a_name_in_the_pages_language(site):
+    """hooks/a11y.py: Material's role="dialog" search overlay gets an accessible name."""
+    for page in pages(site):
+        if page.name == "404.html":
+            continue
+        label = "Search" if page.relative_to(site).parts[0] == "en" else "搜索"
+        assert f'<div class="md-search" data-md-component="search" role="dialog" aria-label="{label}">' in \
+            page.read_text(encoding="utf-8"), page
