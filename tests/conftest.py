@@ -110,8 +110,7 @@ def cold_visits(browser, site, site_url):
         page = context.new_page()
         requested = []
         page.on("request", lambda req: req.url.startswith(site_url) and requested.append(req.url[len(site_url):]))
-        page.goto(site_url + path, wait_until="networkidle")
-        page.wait_for_timeout(300)   # Material's search worker fetches the index after load
+        page.goto(site_url + path, wait_until="networkidle")   # includes the search index the worker fetches
         visits[path] = {
             "requested": list(dict.fromkeys(requested)),
             "scroll_width": page.evaluate("document.documentElement.scrollWidth"),
