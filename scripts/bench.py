@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 from htmltools import links, pages  # noqa: E402
+from pageweight import cold_visit, file_bytes  # noqa: E402
 from hooks.katex import node_executable  # noqa: E402
 
 RESOURCE_TAGS = {("link", "href"), ("script", "src"), ("img", "src")}
@@ -141,27 +142,6 @@ def referenced_bytes(site: Path, page: Path) -> int:
     return total
 
 
-def cold_visit(browser, url: str) -> tuple[int, int, int]:
-    """(requests, raw bytes, gzip transfer bytes) of one cold visit: a fresh context, no scrolling."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    responses = []
-    page.on("response", lambda response: responses.append(response))
-    page.goto(url, wait_until="networkidle")
-    page.wait_for_timeout(500)  # the search worker fetches its index after load
-    raw = transfer = 0
-    for response in responses:
-        try:
-            body = response.body()
-        except Exception:  # a redirect or a response without a body
-            continue
-        raw += len(body)
-        text = response.headers.get("content-type", "").startswith(TEXT_TYPES)
-        transfer += len(gzip.compress(body, compresslevel=6)) if text else len(body)
-    context.close()
-    return len(responses), raw, transfer
-
-
 def weight_table(site: Path) -> list[str]:
     from playwright.sync_api import sync_playwright
 
@@ -173,7 +153,9 @@ def weight_table(site: Path) -> list[str]:
             if page.name == "404.html":
                 continue
             path = "/" + page.relative_to(site).as_posix().removesuffix("index.html")
-            n, raw, transfer = cold_visit(browser, base + path)
+            with cold_visit(browser, base + "/", path.lstrip("/")) as (_, requested):
+                sizes = [file_bytes(site, url) for url in requested]
+            n, raw, transfer = len(sizes), sum(r for r, _ in sizes), sum(t for _, t in sizes)
             lines.append(f"| {path} | {n} | {raw / 1024:.0f} | {transfer / 1024:.0f} | {referenced_bytes(site, page) / 1024:.0f} |")
         browser.close()
     return lines

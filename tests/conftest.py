@@ -91,37 +91,29 @@ def browser():
         b.close()
 
 
-PHONE = {"width": 390, "height": 844}
-
-
 @pytest.fixture(scope="session")
 def cold_visits(browser, site, site_url):
-    """Every page (both languages, 404s included) opened once on a 390 px wide phone screen, each
-    in a fresh browser context, so nothing is cached: the same-host URLs it requested, whether
-    the page scrolls sideways (and which elements stick out), and a screenshot in
-    build/screenshots/<page>-390.png for a human to look at."""
+    """Every page (both languages, 404s included) opened once cold on a 390 px wide phone screen
+    (tests/pageweight.py): the same-host URLs it requested, whether the page scrolls sideways (and
+    which elements stick out), and a screenshot in build/screenshots/<page>-390.png for a human."""
     from htmltools import pages
+    from pageweight import cold_visit
     shots = ROOT / "build" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     visits = {}
     for file in pages(site):
         path = file.relative_to(site).as_posix().removesuffix("index.html")
-        context = browser.new_context(viewport=PHONE, color_scheme="light")
-        page = context.new_page()
-        requested = []
-        page.on("request", lambda req: req.url.startswith(site_url) and requested.append(req.url[len(site_url):]))
-        page.goto(site_url + path, wait_until="networkidle")   # includes the search index the worker fetches
-        visits[path] = {
-            "requested": list(dict.fromkeys(requested)),
-            "scroll_width": page.evaluate("document.documentElement.scrollWidth"),
-            "viewport_width": page.evaluate("window.innerWidth"),
-            "sticking_out": page.evaluate("""() => [...document.querySelectorAll('body *')]
-                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-                .filter(e => { for (let a = e.parentElement; a; a = a.parentElement) {
-                    const o = getComputedStyle(a).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return false; }
-                    return true; })
-                .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.'))"""),
-        }
-        page.screenshot(path=str(shots / f"{path.strip('/').replace('/', '_') or 'home'}-390.png"))
-        context.close()
+        with cold_visit(browser, site_url, path) as (page, requested):
+            visits[path] = {
+                "requested": requested,
+                "scroll_width": page.evaluate("document.documentElement.scrollWidth"),
+                "viewport_width": page.evaluate("window.innerWidth"),
+                "sticking_out": page.evaluate("""() => [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                    .filter(e => { for (let a = e.parentElement; a; a = a.parentElement) {
+                        const o = getComputedStyle(a).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return false; }
+                        return true; })
+                    .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.'))"""),
+            }
+            page.screenshot(path=str(shots / f"{path.strip('/').replace('/', '_') or 'home'}-390.png"))
     return visits

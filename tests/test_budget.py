@@ -9,25 +9,13 @@ as they are. The raw (uncompressed) bytes are reported by scripts/bench next to 
 """
 from __future__ import annotations
 
-import gzip
-from urllib.parse import unquote, urlsplit
-
 import pytest
 
 from conftest import ROOT  # noqa: F401  (fixtures come from conftest)
+from pageweight import file_bytes
 
 KB = 1024
 BUDGET = {"explanation": 320 * KB, "notebook": 400 * KB}
-COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
-
-
-def transfer_bytes(site, url: str) -> int:
-    path = unquote(urlsplit(url).path)
-    file = site / path
-    if path == "" or path.endswith("/"):
-        file = file / "index.html"
-    data = file.read_bytes()
-    return len(gzip.compress(data, compresslevel=6, mtime=0)) if file.suffix in COMPRESSED else len(data)
 
 
 def kind(path: str) -> str:
@@ -35,7 +23,7 @@ def kind(path: str) -> str:
 
 
 def cost(site, visit) -> dict[str, int]:
-    return {url: transfer_bytes(site, url) for url in visit["requested"]}
+    return {url: file_bytes(site, url)[1] for url in visit["requested"]}
 
 
 @pytest.mark.parametrize("what", sorted(BUDGET))
