@@ -22,9 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-from snippets.hyperparam_search import digits_split
+from snippets.data import digits_split
 from snippets.reporting import OKABE_ITO, pyplot, save_svg
-from snippets.layers import (check_array, sgd_train, two_layer_net_init, two_layer_net_loss)
+from snippets.checks import check_array
+from snippets.layers import two_layer_net_init, two_layer_net_loss
+from snippets.optim import exponential_moving_average, sgd_train
 
 
 # --8<-- [start:model]
@@ -204,7 +206,7 @@ def standardize(mean, std):
     return lambda X_raw: (X_raw - mean) / std
 
 
-def train_net(X, y, seed, params=None, epochs=None, ema_decay=None, data_seed=None):
+def train_net(X, y, seed, params=None, epochs=None, keep_steps=False, data_seed=None):
     """Train a two-layer net with TRAIN's settings, from two_layer_net_init(seed) or from
     params; data order from data_seed (default seed). Returns sgd_train's dict."""
     if params is None:
@@ -212,7 +214,7 @@ def train_net(X, y, seed, params=None, epochs=None, ema_decay=None, data_seed=No
     return sgd_train(params, X, y, TRAIN['learning_rate'], TRAIN['reg'],
                      epochs=epochs or TRAIN['epochs'], batch_size=TRAIN['batch_size'],
                      momentum=TRAIN['momentum'], seed=seed if data_seed is None else data_seed,
-                     ema_decay=ema_decay)
+                     keep_steps=keep_steps)
 
 
 def raw_split(seed=0):
@@ -267,8 +269,10 @@ def subset_mean_curve(models, X, y, samples=30, seed=0):
 def one_run_averages(data, pre, seed=0, ema_decay=0.95, last=5):
     """One run: the final weights, the EMA of the weights, and the mean of the last `last`
     epoch checkpoints. Returns a dict name -> params."""
-    run = train_net(pre(data['X_train']), data['y_train'], seed, ema_decay=ema_decay)
-    return {'final': run['params'], 'ema': run['ema'],
+    X = pre(data['X_train'])
+    initial = two_layer_net_init(X.shape[1], NET['hidden_dim'], 10, NET['weight_scale'], seed)
+    run = train_net(X, data['y_train'], seed, params=initial, keep_steps=True)
+    return {'final': run['params'], 'ema': exponential_moving_average(initial, run['steps'], ema_decay),
             'checkpoints': average_weights(run['checkpoints'][-last:])}
 
 

@@ -2,27 +2,7 @@
 softmax and SVM losses on class scores."""
 import numpy as np
 
-
-def check_array(name, a, ndim=None, shape=None, hint=''):
-    """
-    Raise ValueError naming the argument unless a is a finite numpy array
-    with the given number of dimensions and shape.
-
-    Inputs:
-    - name: the argument's name, for the message
-    - a: the value to check
-    - ndim: required number of dimensions, or None
-    - shape: required shape (a tuple), or None
-    - hint: text appended to a dimension or shape message
-    """
-    if not isinstance(a, np.ndarray):
-        raise ValueError(f'{name} must be a numpy array, got {type(a).__name__}')
-    if ndim is not None and a.ndim != ndim:
-        raise ValueError(f'{name} must be {ndim}-D, got shape {a.shape}{hint}')
-    if shape is not None and a.shape != tuple(shape):
-        raise ValueError(f'{name} must have shape {tuple(shape)}, got {a.shape}{hint}')
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f'{name} contains NaN or inf')
+from snippets.checks import check_array
 
 
 def affine_forward(x, w, b):
@@ -251,7 +231,6 @@ def check_two_layer_params(params):
     check_array("params['b2']", params['b2'], shape=(params['W2'].shape[1],))
 
 
-# --8<-- [start:two_layer_net_loss]
 def two_layer_net_loss(params, X, y=None, reg=0.0):
     """
     Scores, or softmax loss and gradients, of the two-layer net affine - relu - affine
@@ -287,83 +266,6 @@ def two_layer_net_loss(params, X, y=None, reg=0.0):
     _, dW1, db1 = affine_backward(dhidden, cache1)
     grads = {'W1': dW1 + reg * W1, 'b1': db1, 'W2': dW2 + reg * W2, 'b2': db2}
     return loss, grads
-# --8<-- [end:two_layer_net_loss]
-
-
-# --8<-- [start:sgd_train]
-def sgd_train(params, X, y, learning_rate, reg=0.0, epochs=10, batch_size=100, momentum=0.9,
-              seed=0, ema_decay=None):
-    """
-    Train a two-layer net by minibatch SGD with momentum (cs231n's sgd_momentum):
-        v = momentum * v - learning_rate * dw;  w = w + v
-    Each epoch visits the N examples once, in an order drawn from seed. With ema_decay, also
-    keep an exponential moving average of the weights after every step (Polyak averaging):
-        ema = ema_decay * ema + (1 - ema_decay) * w
-
-    Inputs:
-    - params: dict W1, b1, W2, b2 (not changed; training works on a copy)
-    - X: data, of shape (N, D)
-    - y: labels, of shape (N,)
-    - learning_rate: > 0
-    - reg: L2 regularization strength, >= 0
-    - epochs: passes over the data, an integer >= 1
-    - batch_size: examples per step, an integer >= 1
-    - momentum: in [0, 1)
-    - seed: for the order of the examples
-    - ema_decay: None, or in [0, 1)
-
-    Returns a dict with:
-    - params: the trained parameters
-    - ema: their moving average (only with ema_decay)
-    - checkpoints: a copy of the parameters after each epoch, a list of `epochs` dicts
-    - loss_history: the minibatch loss of every step
-    - diverged: True if a step gave inf or NaN weights (training stopped before it)
-    """
-    check_two_layer_params(params)
-    check_array('X', X, ndim=2)
-    _check_scores(np.zeros((X.shape[0], params['b2'].shape[0])), y)      # labels 0..C-1
-    for name, value in (('epochs', epochs), ('batch_size', batch_size)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f'{name} must be an integer >= 1, got {value!r}')
-    if not (np.isfinite(learning_rate) and learning_rate > 0):
-        raise ValueError(f'learning_rate must be > 0, got {learning_rate!r}')
-    if not 0 <= momentum < 1:
-        raise ValueError(f'momentum must be in [0, 1), got {momentum!r}')
-    if not (np.isfinite(reg) and reg >= 0):
-        raise ValueError(f'reg must be >= 0, got {reg!r}')
-    if ema_decay is not None and not 0 <= ema_decay < 1:
-        raise ValueError(f'ema_decay must be None or in [0, 1), got {ema_decay!r}')
-    rng = np.random.default_rng(seed)
-    w = {k: v.copy() for k, v in params.items()}
-    velocity = {k: np.zeros_like(v) for k, v in w.items()}
-    ema = {k: v.copy() for k, v in w.items()} if ema_decay is not None else None
-    checkpoints, loss_history, diverged = [], [], False
-    N = X.shape[0]
-    for _ in range(epochs):
-        order = rng.permutation(N)
-        for start in range(0, N, batch_size):
-            batch = order[start:start + batch_size]
-            with np.errstate(over='ignore', invalid='ignore'):
-                try:
-                    loss, grads = two_layer_net_loss(w, X[batch], y[batch], reg)
-                except ValueError:           # scores overflowed to inf (X and y were checked)
-                    diverged = True
-                    break
-            velocity = {k: momentum * velocity[k] - learning_rate * grads[k] for k in w}
-            step = {k: w[k] + velocity[k] for k in w}
-            if not all(np.all(np.isfinite(v)) for v in step.values()):
-                diverged = True              # learning rate far too large: keep the last finite w
-                break
-            w = step
-            loss_history.append(float(loss))
-            if ema is not None:
-                ema = {k: ema_decay * ema[k] + (1 - ema_decay) * w[k] for k in w}
-        if diverged:
-            break
-        checkpoints.append({k: v.copy() for k, v in w.items()})
-    return {'params': w, 'ema': ema, 'checkpoints': checkpoints, 'loss_history': loss_history,
-            'diverged': diverged}
-# --8<-- [end:sgd_train]
 
 
 def two_layer_net_accuracy(params, X, y):

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from snippets.data import load_digits
-from snippets.gradcheck import eval_numerical_gradient, rel_error
+from snippets.numerical_gradient import eval_numerical_gradient, rel_error
 from snippets.layers import check_array, softmax_loss, svm_loss
 from snippets.reporting import OKABE_ITO, markdown_rows, pyplot, save_svg
 

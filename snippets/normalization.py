@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from snippets.gradcheck import backward_errors
+from snippets.numerical_gradient import backward_errors
 from snippets.layers import affine_forward, check_array, conv_forward_naive, relu_forward
 from snippets.reporting import OKABE_ITO, markdown_rows, pyplot, save_svg, shape_str
 

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from snippets.gradcheck import backward_errors
-from snippets.gradcheck import eval_numerical_gradient, rel_error
+from snippets.numerical_gradient import backward_errors
+from snippets.numerical_gradient import eval_numerical_gradient, rel_error
 from snippets.layers import (affine_backward, affine_forward, conv_forward_naive, relu_backward,
                              relu_forward, softmax_loss, svm_loss)
 
@@ -125,10 +125,9 @@ def test_score_losses_reject_bad_labels(loss_fn):
         loss_fn(np.zeros(3), np.array([0]))
 
 
-# ---- two-layer net (two_layer_net_init, two_layer_net_loss, sgd_train) ---------------------
+# ---- two-layer net (two_layer_net_init, two_layer_net_loss) ----------------------------------
 
-from snippets.layers import (sgd_train, two_layer_net_accuracy,  # noqa: E402
-                             two_layer_net_init, two_layer_net_loss)
+from snippets.layers import two_layer_net_init, two_layer_net_loss  # noqa: E402
 
 
 def _net_case(seed=231):
@@ -173,30 +172,6 @@ def test_two_layer_net_init_has_the_documented_shapes_and_scale():
     np.testing.assert_array_equal(params['W1'], two_layer_net_init(64, 200, 10, 0.1, 3)['W1'])
 
 
-def test_sgd_train_lowers_the_loss_on_the_digits_and_keeps_one_checkpoint_per_epoch():
-    from snippets.data import load_digits
-    X, y = load_digits()
-    X = X[:500] / 16.0 - (X[:500] / 16.0).mean(axis=0)
-    params = two_layer_net_init(64, 32, 10, 0.1, seed=0)
-    result = sgd_train(params, X, y[:500], 0.1, reg=1e-3, epochs=5, batch_size=50, seed=0,
-                       ema_decay=0.9)
-    assert len(result['checkpoints']) == 5 and not result['diverged']
-    assert len(result['loss_history']) == 5 * 10
-    # initial loss ~ ln 10 = 2.30 (small weights); after 5 epochs well below 1
-    assert result['loss_history'][0] > 2.0 and np.mean(result['loss_history'][-10:]) < 1.0
-    assert two_layer_net_accuracy(result['params'], X, y[:500]) > 0.9
-    assert params['W1'] is not result['params']['W1']          # the input is not changed
-    for k in params:                                            # the last checkpoint = final
-        np.testing.assert_array_equal(result['checkpoints'][-1][k], result['params'][k])
-
-
-def test_sgd_train_stops_before_inf_weights():
-    params, X, y = _net_case()
-    result = sgd_train(params, 1e150 * X, y, 1e150, epochs=3, batch_size=6)
-    assert result['diverged']
-    assert all(np.all(np.isfinite(v)) for v in result['params'].values())
-
-
 @pytest.mark.parametrize('change, name', [
     (lambda p: p.pop('b2'), 'params'),
     (lambda p: p.update(b1=np.zeros(3)), 'b1'),
@@ -207,18 +182,6 @@ def test_two_layer_net_loss_rejects_bad_params(change, name):
     change(params)
     with pytest.raises(ValueError, match=name):
         two_layer_net_loss(params, X, y)
-
-
-@pytest.mark.parametrize('kwargs, name', [
-    ({'learning_rate': 0.0}, 'learning_rate'), ({'epochs': 0}, 'epochs'),
-    ({'batch_size': 1.5}, 'batch_size'), ({'momentum': 1.0}, 'momentum'),
-    ({'ema_decay': 1.0}, 'ema_decay'), ({'reg': -1.0}, 'reg'),
-])
-def test_sgd_train_rejects_bad_settings(kwargs, name):
-    params, X, y = _net_case()
-    settings = dict(learning_rate=0.1, epochs=1, batch_size=2) | kwargs
-    with pytest.raises(ValueError, match=name):
-        sgd_train(params, X, y, **settings)
 
 
 def test_two_layer_net_init_rejects_bad_sizes():

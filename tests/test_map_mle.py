@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from snippets.gradcheck import eval_numerical_gradient, rel_error
+from snippets.numerical_gradient import eval_numerical_gradient, rel_error
 from snippets.map_mle import (SIGMA, WEAK_SIGMA, digits, gaussian_log_prior, label_sums,
                               log_likelihood,
                               minimize_loss, minimize_posterior, mle_exists, neg_log_posterior,

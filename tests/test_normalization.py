@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from snippets.gradcheck import backward_errors
+from snippets.numerical_gradient import backward_errors
 from snippets.normalization import (batchnorm_backward, batchnorm_forward, channel_offset_data,
                                     fc_shape_flow, layernorm_backward, layernorm_forward,
                                     notes_experiment, report, spatial_batchnorm_backward,
@@ -465,7 +465,7 @@ def test_test_mode_is_biased_early_and_unbiased_later(values):
     assert abs(values['test_out_mean_after_100']) < 0.05
 
 
-def test_gradcheck_rows_cover_every_backward(values):
+def test_gradient_check_rows_cover_every_backward(values):
     table = rows(values['gradcheck_rows'])
     assert [row[:2] for row in table] == [
         [f, g] for f in ('batchnorm_backward', 'layernorm_backward', 'spatial_batchnorm_backward',

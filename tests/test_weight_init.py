@@ -1,5 +1,5 @@
 """
-snippets.init: gradient checks, bad input, and one claim test per number of report() that the
+snippets.weight_init: gradient checks, bad input, and one claim test per number of report() that the
 weight-init page shows, each against an independent computation.
 """
 import json
@@ -9,8 +9,8 @@ import re
 import numpy as np
 import pytest
 
-from snippets.gradcheck import backward_errors, eval_numerical_gradient, rel_error
-from snippets.init import (CONFIGS, SCHEMES, deep_net, init_weights, input_gradient_ratio,
+from snippets.numerical_gradient import backward_errors, eval_numerical_gradient, rel_error
+from snippets.weight_init import (CONFIGS, SCHEMES, deep_net, init_weights, input_gradient_ratio,
                            relu_second_moment_ratio, report, symmetric_init_gradients,
                            tanh_backward, tanh_forward)
 from snippets.layers import affine_backward, affine_forward
@@ -275,7 +275,7 @@ def raises(name, function, *args):
     ('fan_in', ('he', 0, 5, np.random.default_rng(0))),
     ('fan_out', ('he', 5, 2.0, np.random.default_rng(0))),
 ])
-def test_init_weights_rejects_bad_input(name, args):
+def test_weight_init_weights_rejects_bad_input(name, args):
     raises(name, init_weights, *args)
 
 

@@ -3,7 +3,7 @@
 #
 # 这是[权重尺度与反向传播的信号](../../weight-init/)一页的配套 notebook，在线版本是构建网站时执行过的结果。
 # 想自己运行：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../init.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
+# （[下载 .ipynb](../weight_init.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
 # 所以 notebook 放在哪个目录都能运行。
 
 # %% [markdown] lang="en"
@@ -11,14 +11,14 @@
 #
 # The companion of the [weight scale and the backpropagated signal](../../weight-init/) page; what
 # you see online was executed when the site was built. To run it yourself: clone the repository,
-# run `scripts/setup`, then open this notebook ([download the .ipynb](../init.ipynb)) with the
+# run `scripts/setup`, then open this notebook ([download the .ipynb](../weight_init.ipynb)) with the
 # Python in `.venv`. `scripts/setup` installs the `snippets` package into `.venv`, so the notebook
 # runs from any folder.
 
 # %%
 import numpy as np
 
-from snippets.init import deep_net, init_weights, input_gradient_ratio, symmetric_init_gradients
+from snippets.weight_init import deep_net, init_weights, input_gradient_ratio, symmetric_init_gradients
 from snippets.layers import affine_backward, affine_forward
 
 # %% [markdown] lang="zh"

@@ -3,7 +3,7 @@
 #
 # 这是[输入梯度](../../input-gradient/)一页的配套 notebook，在线版本是构建网站时执行过的结果。
 # 想自己运行：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../visualization.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
+# （[下载 .ipynb](../input_gradient.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
 # 所以 notebook 放在哪个目录都能运行。
 
 # %% [markdown] lang="en"
@@ -11,14 +11,14 @@
 #
 # The companion of the [input-gradient](../../input-gradient/) page; what you see online was
 # executed when the site was built. To run it yourself: clone the repository, run `scripts/setup`,
-# then open this notebook ([download the .ipynb](../visualization.ipynb)) with the Python in `.venv`.
+# then open this notebook ([download the .ipynb](../input_gradient.ipynb)) with the Python in `.venv`.
 # `scripts/setup` installs the `snippets` package into `.venv`, so the notebook runs from any folder.
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
 
-from snippets.visualization import (class_visualization, experiments, fgsm, model_accuracy,
+from snippets.input_gradient import (class_visualization, experiments, fgsm, model_accuracy,
                                     model_forward, random_sign_noise, saliency_map,
                                     score_gradient, rank_correlation, synthetic_linearity)
 

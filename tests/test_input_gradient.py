@@ -1,5 +1,5 @@
 """
-snippets.visualization: gradient checks with respect to the input x, bad input, and one claim
+snippets.input_gradient: gradient checks with respect to the input x, bad input, and one claim
 test per number of report() that the page shows, each against an independent computation.
 """
 import math
@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from snippets.gradcheck import eval_numerical_gradient, eval_numerical_gradient_array, rel_error
+from snippets.numerical_gradient import eval_numerical_gradient, eval_numerical_gradient_array, rel_error
 from snippets.layers import softmax_loss, two_layer_net_loss
-from snippets.visualization import (ASCENT_LINEAR, CLASSVIS, EPSILONS, class_visualization,
+from snippets.input_gradient import (ASCENT_LINEAR, CLASSVIS, EPSILONS, class_visualization,
                                     experiments, fgsm, linear_score_change, loss_gradient,
                                     model_accuracy, model_backward_x, model_forward,
                                     probability_gradient, random_sign_noise, rank_correlation, report,

@@ -1,5 +1,5 @@
 """
-snippets.visualization against PyTorch autograd on the same float64 weights: saliency, FGSM and
+snippets.input_gradient against PyTorch autograd on the same float64 weights: saliency, FGSM and
 one class-visualization step. Agreement to 1e-12 absolute: both compute the same sums in float64
 on values of order 1, so only rounding (~1e-15) separates them; FGSM's sign is exact unless a
 gradient entry is within rounding of zero (none is on random data).
@@ -9,7 +9,7 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="torch not installed: pip install -e '.[torch]'")
 
-from snippets.visualization import class_visualization, fgsm, saliency_map  # noqa: E402
+from snippets.input_gradient import class_visualization, fgsm, saliency_map  # noqa: E402
 from snippets.visualization_torch import (torch_class_visualization_step, torch_fgsm,  # noqa: E402
                                           torch_model, torch_saliency)
 

@@ -13,7 +13,7 @@ Two experiments:
 2. A real tuning run: a two-layer net on the digits, learning rate x regularization, grid and
    random search with 16 trials each, scored by validation accuracy.
 
-Bad input raises ValueError naming the argument. `python -m snippets.hyperparam_search OUTDIR`
+Bad input raises ValueError naming the argument. `python -m snippets.hyperparameter_search OUTDIR`
 runs everything with fixed seeds, writes the figures into OUTDIR and prints the page's numbers.
 """
 import itertools
@@ -23,8 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from snippets.data import load_digits
-from snippets.layers import sgd_train, two_layer_net_accuracy, two_layer_net_init
+from snippets.data import digits_split
+from snippets.layers import two_layer_net_accuracy, two_layer_net_init
+from snippets.optim import sgd_train
 from snippets.reporting import OKABE_ITO, pyplot, save_svg
 
 
@@ -258,33 +259,6 @@ def trials_for_probability(p, band=BAND):
 
 
 # Experiment 2: a real tuning run on the digits ------------------------------------------------
-
-def digits_split(seed=0, n_train=1000, n_val=400, centre=True):
-    """
-    The digits, shuffled (seed) and cut into train, validation and test sets.
-
-    Inputs:
-    - seed: for the shuffle
-    - n_train, n_val: sizes of the first two sets; the test set is the rest
-    - centre: if True, scale the pixels to [0, 1] and subtract the training mean;
-      if False, keep the raw pixel values 0..16
-
-    Returns a dict with X_train (n_train, 64), y_train (n_train,), X_val, y_val, X_test, y_test
-    (1797 - n_train - n_val examples) and mean (64,), the training mean subtracted (or None).
-    """
-    X, y = load_digits()
-    if not (0 < n_train and 0 < n_val and n_train + n_val < len(y)):
-        raise ValueError(f'n_train + n_val must leave a test set, got {n_train} + {n_val}')
-    order = np.random.default_rng(seed).permutation(len(y))
-    X, y, mean = X[order], y[order], None
-    if centre:
-        X = X / 16.0
-        mean = X[:n_train].mean(axis=0)
-        X = X - mean
-    cut = (n_train, n_train + n_val)
-    return {'X_train': X[:cut[0]], 'y_train': y[:cut[0]], 'X_val': X[cut[0]:cut[1]],
-            'y_val': y[cut[0]:cut[1]], 'X_test': X[cut[1]:], 'y_test': y[cut[1]:], 'mean': mean}
-
 
 COARSE_RANGES = {'learning_rate': (-4, 0), 'reg': (-6, 0)}     # exponents of 10
 NET = {'hidden_dim': 64, 'weight_scale': 0.1, 'epochs': 10, 'batch_size': 100}
@@ -548,7 +522,7 @@ def report(outdir):
 
 
 if __name__ == '__main__':
-    outdir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path('build/hyperparam_search')
+    outdir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path('build/hyperparameter_search')
     for key, value in report(outdir).items():
         print(f'{key}: {value}')
     print('figures:', ', '.join(str(outdir / n) for n in ('fig1.svg', 'hit_rate.svg',

@@ -13,7 +13,7 @@ weights; here it goes one step further, to x, and that one derivative gives
   x + eps * sign(dL/dx);
 - a sanity check after Adebayo et al. (2018): the saliency of a net with random weights.
 
-Bad input raises ValueError naming the argument. `python -m snippets.visualization OUTDIR`
+Bad input raises ValueError naming the argument. `python -m snippets.input_gradient OUTDIR`
 runs everything with fixed seeds, writes the figures into OUTDIR and prints the page's numbers.
 """
 import sys
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from snippets.hyperparam_search import digits_split
+from snippets.data import digits_split
 from snippets.layers import (affine_backward, affine_forward, check_array, relu_backward,
                              relu_forward, sgd_train, softmax_loss, two_layer_net_init)
 from snippets.reporting import OKABE_ITO, markdown_rows, pyplot, rank_correlation, save_svg
@@ -548,6 +548,6 @@ def report(outdir):
 
 
 if __name__ == '__main__':
-    outdir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path('build/visualization')
+    outdir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path('build/input_gradient')
     for key, value in report(outdir).items():
         print(f'{key}:\n{value}' if isinstance(value, str) and '\n' in value else f'{key}: {value}')

@@ -3,7 +3,7 @@
 #
 # 这是[网格搜索与随机搜索](../../hyperparameter-search/)一页的配套 notebook，在线版本是构建网站时执行过的结果。
 # 想自己运行：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../hyperparam_search.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
+# （[下载 .ipynb](../hyperparameter_search.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
 # 所以 notebook 放在哪个目录都能运行。
 
 # %% [markdown] lang="en"
@@ -11,7 +11,7 @@
 #
 # The companion of the [grid and random search](../../hyperparameter-search/) page; what you see
 # online was executed when the site was built. To run it yourself: clone the repository, run
-# `scripts/setup`, then open this notebook ([download the .ipynb](../hyperparam_search.ipynb)) with
+# `scripts/setup`, then open this notebook ([download the .ipynb](../hyperparameter_search.ipynb)) with
 # the Python in `.venv`. `scripts/setup` installs the `snippets` package into `.venv`, so the
 # notebook runs from any folder.
 
@@ -20,7 +20,7 @@ import itertools
 
 import numpy as np
 
-from snippets.hyperparam_search import (
+from snippets.hyperparameter_search import (
     digits_split,
     digits_train_and_score,
     grid_search,

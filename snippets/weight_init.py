@@ -8,7 +8,7 @@ on training (a 10-layer net of 500 units on unit-Gaussian input) shows it for
 W = 0.01 * randn, W = 1.0 * randn, Xavier (randn / sqrt(n)) with tanh, and He
 (randn * sqrt(2 / n)) or Xavier with ReLU.
 
-Bad input raises ValueError naming the argument. Running `python -m snippets.init OUTDIR` does
+Bad input raises ValueError naming the argument. Running `python -m snippets.weight_init OUTDIR` does
 every experiment of the page with fixed seeds, writes its figures into OUTDIR and prints the
 numbers that the page shows.
 """
@@ -350,7 +350,7 @@ def report(outdir):
 
 
 if __name__ == '__main__':
-    outdir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path('build/init')
+    outdir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path('build/weight_init')
     for key, value in report(outdir).items():
         print(f'{key}:\n{value}' if isinstance(value, str) and '\n' in value else f'{key}: {value}')
     print(f'figures: {outdir / "stds.svg"}, {outdir / "histograms.svg"}')

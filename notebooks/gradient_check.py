@@ -3,7 +3,7 @@
 #
 # 这是[在 W ≈ 0 处检查 SVM 的梯度](../../gradient-check/)一页的配套 notebook，在线版本是构建网站时执行过的结果。
 # 想自己运行：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../gradcheck.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
+# （[下载 .ipynb](../gradient_check.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
 # 所以 notebook 放在哪个目录都能运行。
 
 # %% [markdown] lang="en"
@@ -11,15 +11,16 @@
 #
 # The companion of the [gradient-checking an SVM at W ≈ 0](../../gradient-check/) page; what you
 # see online was executed when the site was built. To run it yourself: clone the repository, run
-# `scripts/setup`, then open this notebook ([download the .ipynb](../gradcheck.ipynb)) with the
+# `scripts/setup`, then open this notebook ([download the .ipynb](../gradient_check.ipynb)) with the
 # Python in `.venv`. `scripts/setup` installs the `snippets` package into `.venv`, so the notebook
 # runs from any folder.
 
 # %%
 import numpy as np
 
-from snippets.gradcheck import (active_fraction, all_active_gradient, burn_in, check_both,
-                                digits_svm_data, rel_error, svm_loss_naive, svm_loss_vectorized)
+from snippets.numerical_gradient import rel_error
+from snippets.gradient_check import (active_fraction, all_active_gradient, burn_in, check_both,
+                                digits_svm_data, svm_loss_naive, svm_loss_vectorized)
 from snippets.layers import softmax_loss
 
 # %% [markdown] lang="zh"

@@ -1,123 +1,14 @@
-"""Gradient checking: numerical gradients by centred differences and the relative error used to
-compare them (every page's backward passes are checked with these), and the gradient-check page:
-the SVM loss of assignment 1 and why a check at W ≈ 0 can pass a wrong gradient."""
+"""The gradient-check page: the SVM loss of cs231n's assignment 1 (spring 2018) and why a check at
+W ~ 0 can pass a wrong gradient."""
 import numpy as np
 
+from snippets.numerical_gradient import grad_check_sparse, rel_error, sparse_numerical_gradient
 from snippets.reporting import pyplot, save_svg
-
-
-def _check_point(x, h):
-    """Raise ValueError unless x is a float numpy array (it is nudged in place) and h > 0."""
-    if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
-        got = getattr(x, 'dtype', type(x).__name__)
-        raise ValueError(f'x must be a float numpy array (it is changed in place), got {got}')
-    if not (np.isfinite(h) and h > 0):
-        raise ValueError(f'h must be a finite step > 0, got {h!r}')
-
-
-def eval_numerical_gradient(f, x, verbose=True, h=1e-5):
-    """
-    Numerical gradient of a scalar function f at x, by centred differences:
-        df/dx[i] ~ (f(x + h e_i) - f(x - h e_i)) / (2 h).
-
-    Inputs:
-    - f: function of one argument, an array of x's shape, returning a float
-    - x: float array of any shape; each entry is nudged in place and restored
-    - verbose: if True, print each index and its gradient
-    - h: step, > 0
-
-    Returns:
-    - grad: array of x's shape
-    """
-    _check_point(x, h)
-    grad = np.zeros_like(x)
-    for ix in np.ndindex(x.shape):
-        old_value = x[ix]
-        x[ix] = old_value + h
-        fxph = f(x)                     # f(x + h)
-        x[ix] = old_value - h
-        fxmh = f(x)                     # f(x - h)
-        x[ix] = old_value               # restore
-        grad[ix] = (fxph - fxmh) / (2 * h)
-        if verbose:
-            print(ix, grad[ix])
-    return grad
-
-
-def eval_numerical_gradient_array(f, x, df, h=1e-5):
-    """
-    Numerical gradient of sum(f(x) * df) at x: the chain rule for a function f
-    with array output, given the upstream gradient df.
-
-    Inputs:
-    - f: function of one argument, an array of x's shape, returning an array of df's shape
-    - x: float array of any shape; each entry is nudged in place and restored
-    - df: upstream gradient, of the shape of f(x)
-    - h: step, > 0
-
-    Returns:
-    - grad: array of x's shape
-    """
-    _check_point(x, h)
-    if not isinstance(df, np.ndarray):
-        raise ValueError(f'df must be a numpy array, got {type(df).__name__}')
-
-    def weighted_sum(x):
-        out = f(x)
-        if np.shape(out) != df.shape:
-            raise ValueError(f'df has shape {df.shape}, but f(x) has shape {np.shape(out)}')
-        return np.sum(out * df)
-
-    return eval_numerical_gradient(weighted_sum, x, verbose=False, h=h)
-
-
-def rel_error(x, y):
-    """
-    Largest elementwise relative error max |x - y| / max(1e-8, |x| + |y|).
-
-    Inputs:
-    - x, y: arrays (or numbers) of the same shape
-
-    Returns:
-    - error: float
-    """
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if x.shape != y.shape:
-        raise ValueError(f'y has shape {y.shape}, but x has shape {x.shape}')
-    return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
-
-
-def backward_errors(forward, backward, inputs, *args, h=1e-5, seed=0, dtype=None):
-    """
-    Check a forward/backward pair: rel_error between each gradient that backward returns and
-    eval_numerical_gradient_array's, for a random upstream dout (seeded).
-
-    Inputs:
-    - forward: function (*inputs, *args) -> (out, cache), e.g. affine_forward
-    - backward: function (dout, cache) -> the gradients of inputs, in order (one array or a tuple)
-    - inputs: list of float arrays, the arguments to differentiate
-    - args: the rest of forward's arguments (not differentiated)
-    - h: step of the centred differences
-    - seed: for dout
-    - dtype: dtype of the numerical side, default the inputs' own; np.longdouble (80-bit on
-      x86-64) makes its rounding noise about 1000 times smaller than float64's
-
-    Returns:
-    - errors: list of floats, one per input
-    """
-    out, cache = forward(*inputs, *args)
-    dout = np.random.default_rng(seed).standard_normal(out.shape)
-    analytic = backward(dout, cache)
-    analytic = analytic if isinstance(analytic, tuple) else (analytic,)
-    copies = [np.array(a, dtype=dtype) for a in inputs]
-    f = lambda _: forward(*copies, *args)[0]          # each copy is nudged in place
-    return [rel_error(eval_numerical_gradient_array(f, a, dout.astype(a.dtype), h=h), grad)
-            for a, grad in zip(copies, analytic)]
 
 
 # The SVM of cs231n's assignment 1 (spring 2018), and why a check at W ~ 0 can lie ----------
 #
-# Running `python -m snippets.gradcheck OUTDIR` does the experiments of the gradient-check
+# Running `python -m snippets.gradient_check OUTDIR` does the experiments of the gradient-check
 # page on scikit-learn's digits (fixed seeds), writes its figures into OUTDIR and prints the
 # numbers that the page shows.
 
@@ -289,59 +180,6 @@ def burn_in(W, X, y, reg, steps=200, learning_rate=0.5, batch_size=200, seed=0):
 # --8<-- [end:burn_in]
 
 
-def sparse_numerical_gradient(f, x, num_checks=10, h=1e-5, seed=0):
-    """
-    Centred differences at num_checks distinct random entries of x only (a full numerical
-    gradient costs 2 evaluations of f per entry of x).
-
-    Inputs:
-    - f: function of one argument, an array of x's shape, returning a float
-    - x: float array; the chosen entries are nudged in place and restored
-    - num_checks: how many entries, an integer in 1..x.size
-    - h: step, > 0
-    - seed: chooses the entries
-
-    Returns a tuple of:
-    - picks: tuple of index arrays (as np.unravel_index gives), one entry per check
-    - grad: array of shape (num_checks,), the numerical derivative at each picked entry
-    """
-    _check_point(x, h)
-    if isinstance(num_checks, bool) or not isinstance(num_checks, (int, np.integer)) \
-            or not 1 <= num_checks <= x.size:
-        raise ValueError(f'num_checks must be an integer in 1..{x.size}, got {num_checks!r}')
-    picks = np.unravel_index(np.random.default_rng(seed).choice(x.size, num_checks,
-                                                                 replace=False), x.shape)
-    grad = np.zeros(num_checks)
-    for k, ix in enumerate(zip(*picks)):
-        old_value = x[ix]
-        x[ix] = old_value + h
-        fxph = f(x)                     # f(x + h)
-        x[ix] = old_value - h
-        fxmh = f(x)                     # f(x - h)
-        x[ix] = old_value               # restore
-        grad[k] = (fxph - fxmh) / (2 * h)
-    return picks, grad
-
-
-# --8<-- [start:grad_check_sparse]
-def grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, seed=0):
-    """
-    As the assignment's grad_check_sparse: compare an analytic gradient with centred
-    differences at a few random entries of x.
-
-    Inputs:
-    - f, x, num_checks, h, seed: as for sparse_numerical_gradient
-    - analytic_grad: the gradient to check, of x's shape
-
-    Returns:
-    - errors: array of shape (num_checks,), rel_error at each checked entry
-    """
-    if not isinstance(analytic_grad, np.ndarray) or analytic_grad.shape != np.shape(x):
-        raise ValueError(f'analytic_grad must be an array of shape {np.shape(x)}, '
-                         f'got {getattr(analytic_grad, "shape", type(analytic_grad).__name__)}')
-    picks, numerical = sparse_numerical_gradient(f, x, num_checks, h, seed)
-    return np.array([rel_error(n, a) for n, a in zip(numerical, analytic_grad[picks])])
-# --8<-- [end:grad_check_sparse]
 
 
 # --8<-- [start:check_both]
@@ -506,7 +344,7 @@ def report(outdir):
 if __name__ == '__main__':
     import sys
     from pathlib import Path
-    outdir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path('build/gradcheck')
+    outdir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path('build/gradient_check')
     for key, value in report(outdir).items():
         print(f'{key}:\n{value}' if isinstance(value, str) and '\n' in value else f'{key}: {value}')
     print(f'figure: {outdir / "templates.svg"}')

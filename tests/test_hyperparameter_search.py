@@ -1,5 +1,5 @@
 """
-snippets.hyperparam_search: the two searches, the Monte Carlo of Bergstra & Bengio's Fig. 1
+snippets.hyperparameter_search: the two searches, the Monte Carlo of Bergstra & Bengio's Fig. 1
 against exact probabilities, and one claim test per number of report() that the pages state.
 """
 import math
@@ -7,12 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from snippets.hyperparam_search import (BAND, COARSE_RANGES, digits_split,
+from snippets.hyperparameter_search import (BAND, COARSE_RANGES, digits_split,
                                         fig1_figure, grid_hit_theory, grid_search, grid_values,
                                         log_uniform, monte_carlo, random_hit_theory,
                                         random_search, refine_ranges, report, save_svg,
                                         synthetic_score, trial_points, trials_for_probability)
-from snippets.layers import sgd_train, two_layer_net_accuracy, two_layer_net_init
+from snippets.layers import two_layer_net_accuracy, two_layer_net_init
+from snippets.optim import sgd_train
 
 
 @pytest.fixture(scope='module')

@@ -1,5 +1,5 @@
 """
-The input-gradient techniques of snippets.visualization in PyTorch, for the page's PyTorch tab:
+The input-gradient techniques of snippets.input_gradient in PyTorch, for the page's PyTorch tab:
 the same weights (numpy arrays) loaded into torch.nn.Linear layers, then autograd on the image
 instead of the weights, as in cs231n assignment 3's NetworkVisualization-PyTorch notebook.
 torch is optional: it is imported inside the functions (pip install -e '.[torch]').
