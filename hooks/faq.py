@@ -1,109 +1,20 @@
 """faq.json and the FAQ index, both built from the pages themselves (one source).
 
-A page that answers questions has ``topic: <key of data/questions.yml>`` in its front matter and,
-for each answered question, a level-2 heading whose anchor is the question id, followed by a short
-answer block::
-
-    ## 输入到底是什么？ {#norm-input}
-    ...
-    !!! answer "简答"
-
-        The short answer, in markdown.
-
-The Chinese and the English page must answer the same ids. ``faq.json`` (written at the site
-root by the Chinese build) lists every answered id with both questions and both short answers as
-plain text; the home page of each language replaces ``<!-- faq-index -->`` with the same data.
+hooks/questions.py parses the answered questions of both languages (the heading whose anchor is
+the question id, and its ``!!! answer`` block). ``faq.json`` (written at the site root by the Chinese
+build) lists every answered id with both questions and both short answers as plain text; the home
+page of each language replaces ``<!-- faq-index -->`` with the same data, grouped by topic.
 """
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-import computed
-
-ROOT = Path(__file__).resolve().parent.parent
-LANGS = {"zh": ROOT / "docs" / "zh", "en": ROOT / "docs" / "en"}
-HEADING = re.compile(r"^## (?P<title>.+?) \{#(?P<id>[a-z0-9-]+)\}\s*$")
-ANSWER = re.compile(r'^!!! answer(?: "[^"]*")?\s*$')
-# Level-2 sections every topic page has besides its questions (CONTRIBUTING.md, "The page contract")
-CONTRACT_SECTIONS = {"intuition", "derivation", "misconceptions", "run-it-yourself", "references"}
-FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
-
-
-class FaqError(Exception):
-    pass
-
-
-@dataclass
-class Answer:
-    id: str
-    topic: str
-    page: str          # source path relative to docs/<lang>, e.g. normalization.md
-    question: str      # the heading, markdown
-    answer: str        # the short answer, markdown (numbers already substituted)
-
-
-def question_ids() -> dict[str, str]:
-    """id -> topic, in the order of data/questions.yml."""
-    data = yaml.safe_load((ROOT / "data" / "questions.yml").read_text(encoding="utf-8"))
-    return {q["id"]: topic for topic, questions in data.items() for q in questions}
-
-
-def parse_page(path: Path, rel: str, ids: dict[str, str], results) -> tuple[dict, list[Answer]]:
-    text = path.read_text(encoding="utf-8")
-    fm = FRONT_MATTER.match(text)
-    meta = yaml.safe_load(fm.group(1)) if fm else {}
-    if not meta or "topic" not in meta:
-        return meta or {}, []
-    lines, answers = text.splitlines(), []
-    for i, line in enumerate(lines):
-        m = HEADING.match(line)
-        if not m or m.group("id") in CONTRACT_SECTIONS:
-            continue
-        if m.group("id") not in ids:
-            raise FaqError(f"{path}: level-2 anchor {{#{m.group('id')}}} is neither a question id "
-                           f"(data/questions.yml) nor a contract section {sorted(CONTRACT_SECTIONS)}")
-        qid = m.group("id")
-        if ids[qid] != meta["topic"]:
-            raise FaqError(f"{path}: {qid} belongs to topic {ids[qid]}, page topic is {meta['topic']}")
-        body = []
-        for j in range(i + 1, len(lines)):
-            if lines[j].startswith("## "):
-                break
-            if ANSWER.match(lines[j]):
-                for k in range(j + 1, len(lines)):
-                    if lines[k].strip() and not lines[k].startswith("    "):
-                        break
-                    body.append(lines[k][4:])
-                break
-        answer = "\n".join(body).strip()
-        if not answer:
-            raise FaqError(f"{path}: question {qid} has no '!!! answer' block")
-        answer = computed.substitute(answer, results, str(path))
-        answers.append(Answer(qid, meta["topic"], rel, m.group("title"), answer))
-    return meta, answers
-
-
-def collect(results) -> dict[str, dict[str, Answer]]:
-    """lang -> id -> Answer for every answered question; both languages must answer the same ids."""
-    ids = question_ids()
-    found = {}
-    for lang, docs in LANGS.items():
-        found[lang] = {}
-        for path in sorted(docs.rglob("*.md")):
-            _, answers = parse_page(path, path.relative_to(docs).as_posix(), ids, results)
-            for a in answers:
-                if a.id in found[lang]:
-                    raise FaqError(f"{path}: question {a.id} is answered twice")
-                found[lang][a.id] = a
-    if set(found["zh"]) != set(found["en"]):
-        raise FaqError(f"zh and en answer different questions: {sorted(set(found['zh']) ^ set(found['en']))}")
-    order = list(ids)
-    return {lang: dict(sorted(d.items(), key=lambda kv: order.index(kv[0]))) for lang, d in found.items()}
+import questions
+import results
 
 
 def plain_text(markdown: str) -> str:
@@ -148,34 +59,31 @@ def index_markdown(found, lang: str) -> str:
     for qid, a in found[lang].items():
         if a.topic != topic:
             topic = a.topic
-            meta = yaml.safe_load(FRONT_MATTER.match((LANGS[lang] / a.page).read_text(encoding="utf-8")).group(1))
-            out.append(f"\n## {meta['title']} {{#topic-{topic}}}\n")
+            page = (questions.LANGS[lang] / a.page).read_text(encoding="utf-8")
+            meta = yaml.safe_load(questions.FRONT_MATTER.match(page).group(1))
+            out.append(f"\n## {meta['title']} {{#topic-{questions.topics()[topic]}}}\n")
         out.append(f"### [{a.question}]({a.page}#{qid})\n")
         out.append(a.answer + "\n")
     return "\n".join(out)
 
 
 # ---- MkDocs hook events --------------------------------------------------------------------
-_found: dict = {}
-
-
 def on_pre_build(config):
     from mkdocs.exceptions import PluginError
     try:
-        _found.clear()
-        _found.update(collect(computed.run_all()))  # cache hits after hooks/computed.py ran
-    except (FaqError, computed.ComputeError) as err:
+        questions.collect_all(results.current())      # hooks/computed.py computed them first
+    except (questions.FaqError, results.ComputeError) as err:
         raise PluginError(str(err)) from None
 
 
 def on_page_markdown(markdown, page, config, files):
     if "<!-- faq-index -->" in markdown:
         lang = config["theme"]["language"]
-        markdown = markdown.replace("<!-- faq-index -->", index_markdown(_found, lang))
+        markdown = markdown.replace("<!-- faq-index -->", index_markdown(questions.current(), lang))
     return markdown
 
 
 def on_post_build(config):
     if config["theme"]["language"] == "zh":
         target = Path(config["site_dir"]) / "faq.json"
-        target.write_text(json.dumps(faq_entries(_found), ensure_ascii=False, indent=1), encoding="utf-8")
+        target.write_text(json.dumps(faq_entries(questions.current()), ensure_ascii=False, indent=1), encoding="utf-8")

@@ -28,6 +28,8 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
+import questions
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "notebooks"
 _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
@@ -74,7 +76,8 @@ def on_files(files, config):
     lang = config["theme"]["language"]
     out = ROOT / ".cache" / "notebooks" / lang / "notebooks"
     out.mkdir(parents=True, exist_ok=True)
-    for source in sorted(SOURCES.glob("*.py")):
+    for topic in questions.topics():
+        source = SOURCES / f"{topic}.py"
         notebook = for_language(source, lang)
         page = out / source.name
         text = jupytext.writes(notebook, fmt="py:percent")

@@ -1,8 +1,8 @@
 """"Related questions" at the end of each answer, from data/related.yml (question ids only).
 
 Each pair in data/related.yml links two answers both ways. The list under an answer shows each
-target's question as its own language's page writes it (the heading that hooks/faq.py already
-parses), linked to ``page#id``: no title is typed twice. The list is left out of the search index
+target's question as its own language's page writes it (the heading that hooks/questions.py
+already parsed), linked to ``page#id``: no title is typed twice. The list is left out of the search index
 (``data-search-exclude``), so a section is found for its own words only.
 """
 from __future__ import annotations
@@ -11,8 +11,7 @@ from pathlib import Path
 
 import yaml
 
-import computed
-import faq
+import questions
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "related.yml"
@@ -21,12 +20,12 @@ LABEL = {"zh": "相关问题", "en": "Related questions"}
 
 def related() -> dict[str, list[str]]:
     """id -> related ids, both directions of every pair, in the order of data/questions.yml."""
-    order = list(faq.question_ids())
+    order = list(questions.question_ids())
     out: dict[str, list[str]] = {}
     for a, b in yaml.safe_load(DATA.read_text(encoding="utf-8")):
         for x, y in ((a, b), (b, a)):
             if x not in order or y not in order:
-                raise faq.FaqError(f"data/related.yml: [{a}, {b}] names an id not in data/questions.yml")
+                raise questions.FaqError(f"data/related.yml: [{a}, {b}] names an id not in data/questions.yml")
             out.setdefault(x, []).append(y)
     return {x: sorted(set(ys), key=order.index) for x, ys in out.items()}
 
@@ -41,7 +40,7 @@ def insert(markdown: str, found: dict, lang: str) -> str:
     """Put each answered question's list right before the next level-2 heading (or at the end)."""
     out, current = [], None
     for line in markdown.split("\n"):
-        m = faq.HEADING.match(line)
+        m = questions.HEADING.match(line)
         if line.startswith("## ") and current:
             out += [block(current, found, lang)]
             current = None
@@ -54,25 +53,22 @@ def insert(markdown: str, found: dict, lang: str) -> str:
 
 
 # ---- MkDocs hook events --------------------------------------------------------------------
-_found: dict = {}
 _related: dict = {}
 
 
 def on_pre_build(config):
     from mkdocs.exceptions import PluginError
     try:
-        _found.clear()
-        _found.update(faq.collect(computed.run_all()))   # faq.py's parsing; cache hits for the numbers
         _related.clear()
         _related.update(related())
-    except (faq.FaqError, computed.ComputeError) as err:
+    except questions.FaqError as err:
         raise PluginError(str(err)) from None
-    missing = sorted(set(_found["zh"]) - set(_related))
+    missing = sorted(set(questions.current()["zh"]) - set(_related))   # hooks/faq.py collected them first
     if missing:
         raise PluginError(f"data/related.yml: no related question for {missing}")
 
 
 def on_page_markdown(markdown, page, config, files):
     if page.meta.get("topic"):
-        markdown = insert(markdown, _found, config["theme"]["language"])
+        markdown = insert(markdown, questions.current(), config["theme"]["language"])
     return markdown

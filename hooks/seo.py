@@ -11,14 +11,17 @@ for every page, a sitemap listing both languages, robots.txt.
   the same paths (a test checks it), so the Chinese build, which runs first and owns the site root,
   can list the English pages in the root sitemap without waiting for the English build.
 - Markdown pages carry ``title`` and ``description`` in their front matter; a page without a
-  description fails the build. Notebook pages get theirs from the topic page that links to them.
+  description fails the build. Notebook pages get theirs from their topic's page (data/topics.yml).
 """
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+
+import questions
 
 # theme.language -> path under the site root, hreflang code, Open Graph locale. The first is the
 # default language (x-default, the site root).
@@ -59,7 +62,7 @@ def on_page_context(context, page, config, nav):
     lang = config.theme["language"]
     src = page.file.src_uri
     if src.startswith("notebooks/") and src.endswith(".py"):
-        topic = _topic_page_linking(src, nav)
+        topic = _topic_page(src, nav)
         title = _plain(topic.meta.get("title") or topic.title)
         page.meta.setdefault("title", NOTEBOOK_TITLE[lang].format(title=_plain(page.title)))
         page.meta.setdefault("description", NOTEBOOK_DESCRIPTION[lang].format(title=title))
@@ -68,12 +71,13 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-def _topic_page_linking(src: str, nav):
-    """The markdown page that links to the notebook ``src`` (its "run it yourself" section does)."""
+def _topic_page(src: str, nav):
+    """The page of the topic whose notebook is ``src`` (notebooks/<topic>.py), from data/topics.yml."""
+    page = f"{questions.topics()[Path(src).stem]}.md"
     for other in nav.pages:
-        if other.file.src_uri.endswith(".md") and other.markdown and f"({src})" in other.markdown:
+        if other.file.src_uri == page:
             return other
-    raise PluginError(f"no page links to {src}: its description comes from the page that does")
+    raise PluginError(f"{src}: its topic's page {page} is not in the nav")
 
 
 def _plain(markdown: str) -> str:

@@ -15,17 +15,10 @@ from conftest import ROOT, mkdocs
 from htmltools import answers, links, pages
 
 sys.path.insert(0, str(ROOT / "hooks"))
-import faq  # noqa: E402  (hooks/faq.py: the same parser the build uses)
+import questions  # noqa: E402  (hooks/questions.py: the same parser the build uses)
 
 QUESTIONS = yaml.safe_load((ROOT / "data" / "questions.yml").read_text(encoding="utf-8"))
 TOPIC_OF = {q["id"]: topic for topic, qs in QUESTIONS.items() for q in qs}
-
-
-def test_questions_are_the_shared_list():
-    shared = ROOT.parent / "shared" / "questions.yml"
-    if not shared.exists():
-        pytest.skip("../shared/questions.yml is not beside this clone")
-    assert (ROOT / "data" / "questions.yml").read_bytes() == shared.read_bytes()
 
 
 def test_every_internal_link_and_anchor_resolves(site):
@@ -130,8 +123,8 @@ def test_both_languages_have_the_same_pages_and_anchors(site):
     en = {p.relative_to(site / "en") for p in pages(site / "en")}
     assert zh == en
     for rel in zh:
-        zh_ids = {i for i in links(site / rel).ids if i in TOPIC_OF or i in faq.CONTRACT_SECTIONS}
-        en_ids = {i for i in links(site / "en" / rel).ids if i in TOPIC_OF or i in faq.CONTRACT_SECTIONS}
+        zh_ids = {i for i in links(site / rel).ids if i in TOPIC_OF or i in questions.CONTRACT_SECTIONS}
+        en_ids = {i for i in links(site / "en" / rel).ids if i in TOPIC_OF or i in questions.CONTRACT_SECTIONS}
         assert zh_ids == en_ids, rel
 
 
