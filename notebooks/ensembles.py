@@ -17,14 +17,9 @@
 # %%
 import numpy as np
 
-from snippets.ensembles import (
-    accuracy,
-    average_weights,
-    independent_nets,
-    make_model,
-    permute_hidden,
-    raw_split,
-)
+from snippets.data import digits_split
+from snippets.ensembles import accuracy, average_weights, make_model, permute_hidden
+from snippets.experiments.ensembles import independent_nets
 from snippets.layers import two_layer_net_loss
 
 # %% [markdown] lang="zh"
@@ -34,7 +29,7 @@ from snippets.layers import two_layer_net_loss
 # ## 1. Train K independent two-layer nets (different initialization seeds)
 
 # %%
-data = raw_split()
+data = digits_split(seed=0, n_val=0, centre=False)   # raw pixels 0..16; all 797 others held out
 X_test, y_test = data["X_test"], data["y_test"]
 params, pre = independent_nets(data, K=5)
 models = [make_model(p, pre) for p in params]

@@ -18,9 +18,10 @@
 # %%
 import numpy as np
 
+from snippets.data import digits_with_bias
 from snippets.numerical_gradient import rel_error
 from snippets.gradient_check import (active_fraction, all_active_gradient, burn_in, check_both,
-                                digits_svm_data, svm_loss_naive, svm_loss_vectorized)
+                                     svm_loss_naive, svm_loss_vectorized)
 from snippets.layers import softmax_loss
 
 # %% [markdown] lang="zh"
@@ -37,7 +38,7 @@ from snippets.layers import softmax_loss
 # C − 1 = 9 and the softmax loss close to ln 10.
 
 # %%
-X, y = digits_svm_data()
+X, y = digits_with_bias()
 W0 = 0.0001 * np.random.default_rng(0).standard_normal((X.shape[1], 10))
 loss_naive, dW_naive = svm_loss_naive(W0, X, y, 0.0)
 loss, dW0 = svm_loss_vectorized(W0, X, y, 0.0)

@@ -20,15 +20,13 @@ import itertools
 
 import numpy as np
 
+from snippets.data import digits_split
+from snippets.experiments.hyperparameter_search import monte_carlo, random_hit_theory, trial_points
 from snippets.hyperparameter_search import (
-    digits_split,
     digits_train_and_score,
     grid_search,
     log_uniform,
-    monte_carlo,
-    random_hit_theory,
     random_search,
-    trial_points,
 )
 
 # %% [markdown] lang="zh"

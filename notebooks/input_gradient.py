@@ -18,9 +18,10 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from snippets.input_gradient import (class_visualization, experiments, fgsm, model_accuracy,
-                                    model_forward, random_sign_noise, saliency_map,
-                                    score_gradient, rank_correlation, synthetic_linearity)
+from snippets.experiments.input_gradient import experiments, synthetic_linearity
+from snippets.input_gradient import (class_visualization, fgsm, model_accuracy, model_forward,
+                                    random_sign_noise, saliency_map, score_gradient)
+from snippets.reporting import rank_correlation
 
 data, models = experiments()
 X, y = data['X_test'], data['y_test']

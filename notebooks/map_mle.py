@@ -19,8 +19,8 @@ import math
 
 import numpy as np
 
+from snippets.data import digits_with_bias
 from snippets.map_mle import (
-    digits,
     gradient_descent,
     minimize_loss,
     minimize_posterior,
@@ -41,7 +41,7 @@ from snippets.map_mle import (
 # gradients by a factor N.
 
 # %%
-X, y = digits(pool=2)                      # 1797 digits at 4x4, mean image subtracted, bias column
+X, y = digits_with_bias(pool=2, centre=True)  # 1797 digits at 4x4, mean image subtracted, bias column
 N, D = X.shape
 C, sigma = 10, 1.0
 reg = reg_from_sigma(sigma, N)
@@ -84,7 +84,7 @@ print("0.5 * reg convention with the same reg: max |W - W_post| =", np.abs(W_wro
 # and the loss goes to 0; with the prior ‖W‖ settles.
 
 # %%
-X01, y01 = digits(classes=(0, 1))
+X01, y01 = digits_with_bias(classes=(0, 1), centre=True)
 record = {10, 100, 1000, 3000}
 for r in (0.0, reg_from_sigma(1.0, len(y01))):
     _, history = gradient_descent(X01, y01, r, 3000, record)
@@ -102,7 +102,7 @@ for r in (0.0, reg_from_sigma(1.0, len(y01))):
 # fixed reg means a prior that narrows as N grows.
 
 # %%
-X4, y4 = digits(pool=4, standardize=True)
+X4, y4 = digits_with_bias(pool=4, centre=True, standardize=True)
 order = np.random.default_rng(0).permutation(len(y4))
 for n in (100, 423, 1797):
     Xn, yn = X4[order[:n]], y4[order[:n]]

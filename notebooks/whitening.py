@@ -19,8 +19,9 @@
 import numpy as np
 
 from snippets.data import load_photo
-from snippets.whitening import (grey, mode_frequency, pca_fit, pca_reduce, pca_whiten,
-                                power_law_field, power_spectrum, random_crops, rank_correlation,
+from snippets.experiments.whitening import grey, power_law_field, random_crops
+from snippets.reporting import rank_correlation
+from snippets.whitening import (mode_frequency, pca_fit, pca_reduce, pca_whiten, power_spectrum,
                                 spectral_slope, whiten_by_eigenvalue, zca_whiten)
 
 # %% [markdown] lang="zh"

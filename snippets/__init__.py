@@ -1,1 +1,2 @@
-"""Teaching code for the pages: each module is one idea, run as `python -m snippets.<topic>`."""
+"""Teaching code for the pages: snippets/<topic>.py is the lesson a page shows, snippets/experiments/<topic>.py
+its experiments (`python -m snippets <topic>`), the other modules are shared (CONTRIBUTING.md)."""

@@ -49,6 +49,22 @@ def check_array(name, a, ndim=None, shape=None, hint=''):
         raise ValueError(f'{name} contains NaN or inf')
 
 
+def check_labels(name, y, N, C, hint=''):
+    """
+    Raise ValueError naming the argument unless y holds N integer class labels in 0..C-1.
+
+    Inputs:
+    - name: the argument's name, for the message
+    - y: the value to check, an integer array of shape (N,)
+    - N: the number of examples
+    - C: the number of classes
+    - hint: text appended to a shape message
+    """
+    check_array(name, y, ndim=1, shape=(N,), hint=hint)
+    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= C:
+        raise ValueError(f'{name} must hold integer labels in 0..{C - 1}')
+
+
 def check_int(name, value, smallest=1):
     """Raise ValueError naming the argument unless value is an integer >= smallest (not a bool)."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < smallest:
@@ -56,7 +72,9 @@ def check_int(name, value, smallest=1):
 
 
 def check_positive(name, value, allow_zero=False):
-    """Raise ValueError naming the argument unless value is a finite number > 0 (>= 0 with allow_zero)."""
-    ok = np.isfinite(value) and (value >= 0 if allow_zero else value > 0)
-    if isinstance(value, bool) or not ok:
-        raise ValueError(f'{name} must be {">=" if allow_zero else ">"} 0, got {value!r}')
+    """Raise ValueError naming the argument unless value is a finite real number > 0 (>= 0 with
+    allow_zero); a bool is not a number here."""
+    bound = '>= 0' if allow_zero else '> 0'
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(value) or not (value >= 0 if allow_zero else value > 0):
+        raise ValueError(f'{name} must be a finite number {bound}, got {value!r}')

@@ -2,7 +2,7 @@
 softmax and SVM losses on class scores."""
 import numpy as np
 
-from snippets.checks import check_array
+from snippets.checks import check_array, check_labels
 
 
 def affine_forward(x, w, b):
@@ -135,9 +135,7 @@ def conv_forward_naive(x, w, b, conv_param):
 
 def _check_scores(x, y):
     check_array('x', x, ndim=2, hint='; scores are (N, C)')
-    check_array('y', y, ndim=1, shape=(x.shape[0],))
-    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= x.shape[1]:
-        raise ValueError(f'y must hold integer labels in 0..{x.shape[1] - 1}')
+    check_labels('y', y, *x.shape)
 
 
 def softmax_loss(x, y):

@@ -5,6 +5,8 @@ with these; the gradient-check page shows grad_check_sparse.
 """
 import numpy as np
 
+from snippets.checks import checked
+
 
 def _check_point(x, h):
     """Raise ValueError unless x is a float numpy array (it is nudged in place) and h > 0."""
@@ -32,16 +34,32 @@ def eval_numerical_gradient(f, x, verbose=True, h=1e-5):
     _check_point(x, h)
     grad = np.zeros_like(x)
     for ix in np.ndindex(x.shape):
-        old_value = x[ix]
-        x[ix] = old_value + h
-        fxph = f(x)                     # f(x + h)
-        x[ix] = old_value - h
-        fxmh = f(x)                     # f(x - h)
-        x[ix] = old_value               # restore
-        grad[ix] = (fxph - fxmh) / (2 * h)
+        grad[ix] = centred_difference(f, x, ix, h)
         if verbose:
             print(ix, grad[ix])
     return grad
+
+
+def centred_difference(f, x, ix, h):
+    """
+    The derivative of f along entry ix of x, (f(x + h e_ix) - f(x - h e_ix)) / (2 h).
+
+    Inputs:
+    - f: function of one argument, an array of x's shape, returning a float
+    - x: float array; x[ix] is nudged in place and restored
+    - ix: index of one entry of x (a tuple)
+    - h: step, > 0
+
+    Returns:
+    - the derivative, a float
+    """
+    old_value = x[ix]
+    x[ix] = old_value + h
+    fxph = f(x)                     # f(x + h)
+    x[ix] = old_value - h
+    fxmh = f(x)                     # f(x - h)
+    x[ix] = old_value               # restore
+    return (fxph - fxmh) / (2 * h)
 
 
 def eval_numerical_gradient_array(f, x, df, h=1e-5):
@@ -140,16 +158,17 @@ def sparse_numerical_gradient(f, x, num_checks=10, h=1e-5, seed=0):
                                                                  replace=False), x.shape)
     grad = np.zeros(num_checks)
     for k, ix in enumerate(zip(*picks)):
-        old_value = x[ix]
-        x[ix] = old_value + h
-        fxph = f(x)                     # f(x + h)
-        x[ix] = old_value - h
-        fxmh = f(x)                     # f(x - h)
-        x[ix] = old_value               # restore
-        grad[k] = (fxph - fxmh) / (2 * h)
+        grad[k] = centred_difference(f, x, ix, h)
     return picks, grad
 
 
+def _check_grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, seed=0):
+    if not isinstance(analytic_grad, np.ndarray) or analytic_grad.shape != np.shape(x):
+        raise ValueError(f'analytic_grad must be an array of shape {np.shape(x)}, '
+                         f'got {getattr(analytic_grad, "shape", type(analytic_grad).__name__)}')
+
+
+@checked(_check_grad_check_sparse)
 # --8<-- [start:grad_check_sparse]
 def grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, seed=0):
     """
@@ -163,9 +182,6 @@ def grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, seed=0):
     Returns:
     - errors: array of shape (num_checks,), rel_error at each checked entry
     """
-    if not isinstance(analytic_grad, np.ndarray) or analytic_grad.shape != np.shape(x):
-        raise ValueError(f'analytic_grad must be an array of shape {np.shape(x)}, '
-                         f'got {getattr(analytic_grad, "shape", type(analytic_grad).__name__)}')
     picks, numerical = sparse_numerical_gradient(f, x, num_checks, h, seed)
     return np.array([rel_error(n, a) for n, a in zip(numerical, analytic_grad[picks])])
 # --8<-- [end:grad_check_sparse]

@@ -5,12 +5,12 @@ optim.py (the update rule) and solver.py (the loop over epochs and minibatches) 
 - sgd_momentum(w, dw, config): one update of one parameter array, the assignment's signature.
 - sgd_train(params, X, y, ...): the loop; the parameters after every epoch (checkpoints) and,
   with keep_steps, after every step, for averaging weights along one run (the ensembles page).
-- exponential_moving_average(initial, steps, decay): Polyak-style averaging of those steps.
+- exponential_moving_average(initial, steps, decay): an exponential average of those steps.
 """
 import numpy as np
 
-from snippets.checks import check_array, check_int, check_positive, checked
-from snippets.layers import _check_scores, check_two_layer_params, two_layer_net_loss
+from snippets.checks import check_array, check_int, check_labels, check_positive, checked
+from snippets.layers import check_two_layer_params, two_layer_net_loss
 
 
 def sgd_momentum(w, dw, config):
@@ -36,7 +36,7 @@ def _check_sgd_train(params, X, y, learning_rate, reg=0.0, epochs=10, batch_size
                      momentum=0.9, seed=0, keep_steps=False):
     check_two_layer_params(params)
     check_array('X', X, ndim=2)
-    _check_scores(np.zeros((X.shape[0], params['b2'].shape[0])), y)      # labels 0..C-1
+    check_labels('y', y, X.shape[0], params['b2'].shape[0])
     check_int('epochs', epochs)
     check_int('batch_size', batch_size)
     check_positive('learning_rate', learning_rate)
@@ -113,7 +113,8 @@ def _sgd_step(w, configs, X, y, reg):
 
 def exponential_moving_average(initial, steps, decay):
     """
-    Exponential moving average of the parameters along one run (Polyak-style averaging):
+    Exponential moving average of the parameters along one run (recent steps weigh more; Polyak
+    averaging would weigh every step the same):
         ema = initial;  for each step's w:  ema = decay * ema + (1 - decay) * w
 
     Inputs:

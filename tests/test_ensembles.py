@@ -5,9 +5,11 @@ independent nets fails, and one claim test per number of report() that the pages
 import numpy as np
 import pytest
 
-from snippets.ensembles import (K_MAX, accuracy, align_hidden, average_weights, ensemble_predict,
-                                independent_nets, make_model, mean_nll, permute_hidden,
-                                raw_split, report, softmax, vote_counterexample, vote_ties)
+from snippets.data import digits_split
+from snippets.ensembles import (accuracy, align_hidden, average_weights, ensemble_predict,
+                                make_model, mean_nll, permute_hidden, softmax, vote_ties)
+from snippets.experiments.ensembles import (K_MAX, SPLIT, independent_nets, report,
+                                            vote_counterexample)
 from snippets.layers import two_layer_net_init, two_layer_net_loss
 
 
@@ -24,7 +26,7 @@ def values(result):
 
 @pytest.fixture(scope='module')
 def nets():
-    data = raw_split()
+    data = digits_split(**SPLIT)
     params, pre = independent_nets(data)
     return data, params, pre
 

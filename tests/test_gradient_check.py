@@ -1,16 +1,18 @@
-"""snippets.gradient_check: the SVM of assignment 1 and the check at W ~ 0 (the gradient-check page)."""
+"""snippets.gradient_check and snippets.experiments.gradient_check: the SVM of assignment 1 and the
+check at W ~ 0 (the gradient-check page)."""
 import json
 import math
 
 import numpy as np
 import pytest
 
-from snippets.numerical_gradient import eval_numerical_gradient, rel_error
-from snippets.gradient_check import (BURN_IN, INIT_SCALE, SCALES, active_fraction, all_active_gradient,
-                                burn_in, check_both, digits_svm_data, grad_check_sparse,
-                                hinges_near_kink, report, sparse_numerical_gradient,
-                                svm_loss_half_reg_gradient, svm_loss_naive,
-                                svm_loss_no_indicator, svm_loss_vectorized)
+from snippets.data import digits_with_bias
+from snippets.experiments.gradient_check import BURN_IN, INIT_SCALE, SCALES, report
+from snippets.gradient_check import (active_fraction, all_active_gradient, burn_in, check_both,
+                                     hinges_near_kink, svm_loss_half_reg_gradient, svm_loss_naive,
+                                     svm_loss_no_indicator, svm_loss_vectorized)
+from snippets.numerical_gradient import (eval_numerical_gradient, grad_check_sparse, rel_error,
+                                         sparse_numerical_gradient)
 
 
 @pytest.fixture(scope='module')
@@ -26,7 +28,7 @@ def svm_values(svm_result):
 
 @pytest.fixture(scope='module')
 def digits():
-    return digits_svm_data()
+    return digits_with_bias()
 
 
 def small_problem(scale=1.0, seed=0, N=12, D=7, C=4):

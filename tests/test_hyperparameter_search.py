@@ -1,19 +1,23 @@
 """
-snippets.hyperparameter_search: the two searches, the Monte Carlo of Bergstra & Bengio's Fig. 1
-against exact probabilities, and one claim test per number of report() that the pages state.
+snippets.hyperparameter_search and snippets.experiments.hyperparameter_search: the two searches,
+the Monte Carlo of Bergstra & Bengio's Fig. 1 against exact probabilities, and one claim test per
+number of report() that the pages state.
 """
 import math
 
 import numpy as np
 import pytest
 
-from snippets.hyperparameter_search import (BAND, COARSE_RANGES, digits_split,
-                                        fig1_figure, grid_hit_theory, grid_search, grid_values,
-                                        log_uniform, monte_carlo, random_hit_theory,
-                                        random_search, refine_ranges, report, save_svg,
-                                        synthetic_score, trial_points, trials_for_probability)
+from snippets.data import digits_split
+from snippets.experiments.hyperparameter_search import (BAND, fig1_figure, grid_hit_theory,
+                                                        grid_values, monte_carlo,
+                                                        random_hit_theory, report,
+                                                        trial_points, trials_for_probability)
+from snippets.hyperparameter_search import (COARSE_RANGES, grid_search, log_uniform,
+                                            random_search, refine_ranges, synthetic_score)
 from snippets.layers import two_layer_net_accuracy, two_layer_net_init
 from snippets.optim import sgd_train
+from snippets.reporting import save_svg
 
 
 @pytest.fixture(scope='module')

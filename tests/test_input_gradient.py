@@ -9,11 +9,13 @@ import pytest
 
 from snippets.numerical_gradient import eval_numerical_gradient, eval_numerical_gradient_array, rel_error
 from snippets.layers import softmax_loss, two_layer_net_loss
-from snippets.input_gradient import (ASCENT_LINEAR, CLASSVIS, EPSILONS, class_visualization,
-                                    experiments, fgsm, linear_score_change, loss_gradient,
+from snippets.experiments.input_gradient import (ASCENT_LINEAR, CLASSVIS, EPSILONS, experiments,
+                                                 report, synthetic_linearity)
+from snippets.input_gradient import (class_visualization, fgsm, linear_score_change, loss_gradient,
                                     model_accuracy, model_backward_x, model_forward,
-                                    probability_gradient, random_sign_noise, rank_correlation, report,
-                                    saliency_map, score_gradient, synthetic_linearity)
+                                    probability_gradient, random_sign_noise, saliency_map,
+                                    score_gradient)
+from snippets.reporting import rank_correlation
 
 rng = np.random.default_rng(0)
 

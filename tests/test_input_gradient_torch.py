@@ -10,8 +10,8 @@ import pytest
 torch = pytest.importorskip("torch", reason="torch not installed: pip install -e '.[torch]'")
 
 from snippets.input_gradient import class_visualization, fgsm, saliency_map  # noqa: E402
-from snippets.visualization_torch import (torch_class_visualization_step, torch_fgsm,  # noqa: E402
-                                          torch_model, torch_saliency)
+from snippets.input_gradient_torch import (torch_class_visualization_step, torch_fgsm,  # noqa: E402
+                                           torch_model, torch_saliency)
 
 rng = np.random.default_rng(0)
 D, H, C = 64, 16, 10

@@ -1,6 +1,7 @@
 """
-snippets.map_mle: gradient checks, bad input, the identities behind "L2 = Gaussian prior", and one
-claim test per number of report() that the page shows, each against an independent computation.
+snippets.map_mle and snippets.experiments.map_mle: gradient checks, bad input, the identities
+behind "L2 = Gaussian prior", and one claim test per number of report() that the page shows, each
+against an independent computation.
 """
 import json
 import math
@@ -11,12 +12,13 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from snippets.data import digits_with_bias
+from snippets.experiments.map_mle import (SIGMA, WEAK_SIGMA, label_sums, one_weight_example,
+                                          report)
+from snippets.map_mle import (gaussian_log_prior, log_likelihood, minimize_loss,
+                              minimize_posterior, mle_exists, neg_log_posterior, newton,
+                              reg_from_sigma, softmax_hessian, softmax_loss_vectorized)
 from snippets.numerical_gradient import eval_numerical_gradient, rel_error
-from snippets.map_mle import (SIGMA, WEAK_SIGMA, digits, gaussian_log_prior, label_sums,
-                              log_likelihood,
-                              minimize_loss, minimize_posterior, mle_exists, neg_log_posterior,
-                              newton, one_weight_example, reg_from_sigma, report,
-                              softmax_hessian, softmax_loss_vectorized)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,7 +36,7 @@ def values(result):
 
 def small_problem(seed=0, n=30):
     """30 digits at 4x4 (16 features + bias, 10 classes) and a random W (D, C)."""
-    X, y = digits(pool=2)
+    X, y = digits_with_bias(pool=2, centre=True)
     W = 0.1 * np.random.default_rng(seed).standard_normal((X.shape[1], 10))
     return W, X[:n], y[:n]
 
@@ -152,7 +154,7 @@ def test_reg_from_sigma_both_conventions():
 
 def test_the_half_convention_needs_twice_the_reg():
     # loss += 0.5 * reg_half * sum(W * W) is our loss with reg = reg_half / 2
-    X, y = digits(pool=4, standardize=True)
+    X, y = digits_with_bias(pool=4, centre=True, standardize=True)
     X, y = X[:400], y[:400]
     W_post, _ = minimize_posterior(X, y, 1.0)
     W_half, _ = minimize_loss(X, y, 0.5 * reg_from_sigma(1.0, 400, half=True))
@@ -171,7 +173,7 @@ def test_laplace_prior_is_l1():
 
 def test_flat_prior_map_is_the_mle():
     # sigma -> infinity: the Gaussian prior flattens and the MAP becomes the MLE
-    X, y = digits(pool=4, standardize=True)
+    X, y = digits_with_bias(pool=4, centre=True, standardize=True)
     W_mle, _ = minimize_loss(X, y, 0.0)
     W_flat, _ = minimize_posterior(X, y, 1e4)
     assert np.linalg.norm(W_flat - W_mle) / np.linalg.norm(W_mle) < 1e-4
@@ -180,7 +182,7 @@ def test_flat_prior_map_is_the_mle():
 def test_map_and_mle_columns_sum_to_zero():
     # the data gradient's rows sum to 0 over classes (softmax is shift invariant), so the MAP
     # (2 reg W = -grad) has rows summing to 0, and newton from W = 0 keeps the MLE there too
-    X, y = digits(pool=4, standardize=True)
+    X, y = digits_with_bias(pool=4, centre=True, standardize=True)
     for reg in (0.0, 1e-3):
         W, _ = minimize_loss(X, y, reg)
         assert np.abs(W.sum(axis=1)).max() < 1e-9
@@ -220,7 +222,7 @@ def test_wrong_convention_gives_another_optimum(values):
 # report(): separable data ------------------------------------------------------------------
 
 def test_digits_0_and_1_are_linearly_separable(values):
-    X, y = digits(classes=(0, 1))
+    X, y = digits_with_bias(classes=(0, 1), centre=True)
     assert values['sep_N'] == len(y) == 360 and values['sep_D'] == X.shape[1] == 65
     assert values['sep_accuracy'] == 1.0
 
@@ -242,7 +244,7 @@ def test_map_norm_settles(values):
 
 
 def test_newton_finds_no_finite_mle_on_separable_data():
-    X, y = digits(classes=(0, 1))
+    X, y = digits_with_bias(classes=(0, 1), centre=True)
     W, info = newton(lambda W: softmax_loss_vectorized(W, X, y, 0.0),
                      lambda W: softmax_hessian(W, X), np.zeros((X.shape[1], 2)), max_iter=30)
     assert not mle_exists(W, X)[0]
@@ -337,9 +339,9 @@ def test_functions_reject_bad_input():
     raises('sigma', reg_from_sigma, 0.0, 10)
     raises('N', reg_from_sigma, 1.0, 0)
     raises('N', reg_from_sigma, 1.0, 2.5)
-    raises('pool', digits, pool=3)
-    raises('classes', digits, classes=(1,))
-    raises('classes', digits, classes=(1, 1))
+    raises('pool', digits_with_bias, pool=3, centre=True)
+    raises('classes', digits_with_bias, classes=(1,), centre=True)
+    raises('classes', digits_with_bias, classes=(1, 1), centre=True)
     raises('W0', newton, lambda W: (0.0, W), lambda W: np.eye(W.size), np.zeros(3))
     raises("scores", label_sums, np.zeros((2, 3)))
 

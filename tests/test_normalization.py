@@ -1,6 +1,7 @@
 """
-snippets.normalization: gradient checks, bad input, running statistics, and one claim test per
-number of report() that the page shows, each against an independent computation.
+snippets.normalization and snippets.experiments.normalization: gradient checks, bad input, running
+statistics, and one claim test per number of report() that the page shows, each against an
+independent computation.
 """
 import json
 import math
@@ -10,9 +11,10 @@ import numpy as np
 import pytest
 
 from snippets.numerical_gradient import backward_errors
-from snippets.normalization import (batchnorm_backward, batchnorm_forward, channel_offset_data,
-                                    fc_shape_flow, layernorm_backward, layernorm_forward,
-                                    notes_experiment, report, spatial_batchnorm_backward,
+from snippets.experiments.normalization import (channel_offset_data, fc_shape_flow,
+                                                notes_experiment, report)
+from snippets.normalization import (batchnorm_backward, batchnorm_forward, layernorm_backward,
+                                    layernorm_forward, spatial_batchnorm_backward,
                                     spatial_batchnorm_forward,
                                     spatial_batchnorm_forward_wrong_reshape,
                                     spatial_groupnorm_backward, spatial_groupnorm_forward)

@@ -1,6 +1,6 @@
 """
-snippets.weight_init: gradient checks, bad input, and one claim test per number of report() that the
-weight-init page shows, each against an independent computation.
+snippets.weight_init and snippets.experiments.weight_init: gradient checks, bad input, and one claim
+test per number of report() that the weight-init page shows, each against an independent computation.
 """
 import json
 import math
@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from snippets.numerical_gradient import backward_errors, eval_numerical_gradient, rel_error
-from snippets.weight_init import (CONFIGS, SCHEMES, deep_net, init_weights, input_gradient_ratio,
-                           relu_second_moment_ratio, report, symmetric_init_gradients,
-                           tanh_backward, tanh_forward)
+from snippets.experiments.weight_init import CONFIGS, relu_second_moment_ratio, report
+from snippets.weight_init import (SCHEMES, deep_net, init_weights, input_gradient_ratio,
+                                  symmetric_init_gradients, tanh_backward, tanh_forward)
 from snippets.layers import affine_backward, affine_forward
 
 FACTOR = 0.01 * math.sqrt(500)          # sigma_w * sqrt(n) for W = 0.01 * randn, n = 500

@@ -1,7 +1,7 @@
 """
-snippets.whitening: PCA/ZCA whitening against independent computations, the frequency measures on
-signals whose answer is known, bad input, and one claim test per number of report() that the
-whitening page states.
+snippets.whitening and snippets.experiments.whitening: PCA/ZCA whitening against independent
+computations, the frequency measures on signals whose answer is known, bad input, and one claim
+test per number of report() that the whitening page states.
 """
 import math
 
@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from snippets.whitening import (BAND, GREY_SOURCES, K, PATCH, crop_data, image_frequency,
-                                mode_frequency, pca_fit, pca_reduce, pca_whiten,
-                                pixel_correlation, power_law_field, power_spectrum,
-                                random_crops, rank_correlation, report, spectral_slope,
-                                top_eigh, whiten_by_eigenvalue, zca_whiten)
+from snippets.experiments.whitening import (GREY_SOURCES, K, PATCH, crop_data, pixel_correlation,
+                                            power_law_field, random_crops, report)
+from snippets.reporting import rank_correlation
+from snippets.whitening import (BAND, image_frequency, mode_frequency, pca_fit, pca_reduce,
+                                pca_whiten, power_spectrum, spectral_slope, top_eigh,
+                                whiten_by_eigenvalue, zca_whiten)
 
 
 @pytest.fixture(scope='module')

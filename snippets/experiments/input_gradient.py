@@ -1,0 +1,335 @@
+"""
+The gradient on the input x, measured on the 8x8 digits (the page "input-gradient").
+
+Two models are trained on the digits (one grey channel, pixels scaled to [0, 1] minus the
+training mean; 1000 training and 397 test images): a linear softmax classifier by full-batch
+gradient descent, and the two-layer ReLU net of snippets.layers by SGD with momentum. Then,
+with the weights frozen, backpropagation goes to the image, and the page measures:
+
+1. the linear case: the input gradient of s_c is the template W_c for every image, and gradient
+   ascent on s_c(x) - lambda ||x||^2 ends at W_c / (2 lambda);
+2. saliency maps |ds_y/dx|: how much of them falls on blank pixels, how they compare with a net
+   of another seed, the linear model and a net with random weights (Adebayo et al. 2018's
+   sanity check, by rank correlation), why the score and not the probability is used, and why
+   the absolute value is no direction to climb;
+3. class visualization: ascent on the image, with L2 only and with blur and jitter;
+4. FGSM against random +-eps noise of the same max-norm, for both models;
+5. the linearity argument (Goodfellow et al. 2015): eps ||w||_1 against eps ||w||_2, on the
+   trained linear model and on random weights of the digits', CIFAR-10's and ImageNet's sizes.
+
+All seeds are fixed; report(outdir) writes linear.svg, saliency.svg, classvis.svg and fgsm.svg
+and returns the numbers the page shows.
+"""
+from pathlib import Path
+
+import numpy as np
+
+from snippets.checks import check_positive
+from snippets.data import digits_split
+from snippets.input_gradient import (class_visualization, fgsm, linear_score_change,
+                                     model_accuracy, model_forward, probability_gradient,
+                                     random_sign_noise, saliency_map, score_gradient, train_linear)
+from snippets.layers import two_layer_net_init
+from snippets.optim import sgd_train
+from snippets.reporting import OKABE_ITO, markdown_rows, pyplot, rank_correlation, save_svg
+
+# ---- Settings -------------------------------------------------------------------------------
+
+LINEAR = {'learning_rate': 0.5, 'reg': 1e-3, 'steps': 300}
+NET = {'hidden_dim': 64, 'weight_scale': 0.1, 'learning_rate': 0.05, 'reg': 1e-3, 'epochs': 30,
+       'batch_size': 100}
+ASCENT_LINEAR = {'l2_reg': 0.5, 'learning_rate': 0.1, 'steps': 200}
+SALIENCY_CLASSES = (0, 1, 2, 3, 7, 8)     # the figure: the first test digit of each
+ASCENT_STEP = 0.1                          # step length along the gradient or the saliency map
+CLASSVIS = {'l2_reg': 1.0, 'learning_rate': 0.2, 'steps': 200}
+BLUR_EVERY = 50
+EPSILONS = (0.0, 0.05, 0.1, 0.2, 0.3)     # max-norm of the change; pixels are in [0, 1]
+FGSM_EPS = 0.1                             # the eps the page quotes
+SYNTH = {'dims': (64, 3072, 150528), 'eps': 1 / 255, 'sigma': 0.01}   # digits, CIFAR-10, ImageNet
+
+
+# ---- Data and models ------------------------------------------------------------------------
+
+def train_net(X, y, seed=0, num_classes=10, **overrides):
+    """The two-layer net of snippets.layers, trained by sgd_train with NET's settings."""
+    cfg = dict(NET, **overrides)
+    init = two_layer_net_init(X.shape[1], cfg['hidden_dim'], num_classes, cfg['weight_scale'], seed)
+    return sgd_train(init, X, y, cfg['learning_rate'], reg=cfg['reg'], epochs=cfg['epochs'],
+                     batch_size=cfg['batch_size'], seed=seed)['params']
+
+
+def experiments():
+    """
+    The data and the four models of the page.
+
+    Returns a tuple of:
+    - data: digits_split() (centred pixels; X_test + data['mean'] is back in [0, 1])
+    - models: dict linear, net (seed 0), net_seed1 (the same net, seed 1) and net_random
+      (untrained weights, seed 2)
+    """
+    data = digits_split()
+    lin = train_linear(data['X_train'], data['y_train'], **LINEAR)
+    net = train_net(data['X_train'], data['y_train'], seed=0)
+    net2 = train_net(data['X_train'], data['y_train'], seed=1)
+    rand = two_layer_net_init(64, NET['hidden_dim'], 10, NET['weight_scale'], seed=2)
+    return data, {'linear': lin, 'net': net, 'net_seed1': net2, 'net_random': rand}
+
+
+# ---- Experiments ----------------------------------------------------------------------------
+
+def linear_ascent(lin):
+    """1. Ascent on s_c(x) - lambda ||x||^2 for the linear model, from x = 0: x* (10, 64), one per class."""
+    return np.stack([class_visualization(lin, c, **ASCENT_LINEAR) for c in range(10)])
+
+
+def linear_case(lin, x_star):
+    """
+    1. The linear model: its input gradient is W_c whatever the image, and the ascent's x*
+    (from linear_ascent) is W_c / (2 lambda) up to the contraction (1 - 2 lambda lr)^steps.
+    """
+    g = score_gradient(lin, np.zeros((10, 64)), np.arange(10))
+    lam = ASCENT_LINEAR['l2_reg']
+    target = lin['W'].T / (2 * lam)
+    return {'linear_grad_vs_W': float(np.abs(g - lin['W'].T).max()),
+            'linear_ascent_lambda': lam,
+            'linear_ascent_steps': ASCENT_LINEAR['steps'],
+            'linear_ascent_lr': ASCENT_LINEAR['learning_rate'],
+            'linear_ascent_rel_error': float(np.linalg.norm(x_star - target) / np.linalg.norm(target)),
+            'linear_ascent_contraction': 1 - 2 * lam * ASCENT_LINEAR['learning_rate']}
+
+
+def _mean_rank_corr(A, B):
+    return float(np.mean([rank_correlation(a, b) for a, b in zip(A, B)]))
+
+
+def saliency_comparison(maps, images, y):
+    """
+    2. What the net's saliency maps show: their share on blank pixels, and their rank correlation
+    with the maps of the other models.
+
+    Inputs:
+    - maps: dict model name -> saliency maps (N, 8, 8) of the test images
+    - images: the test images as pixels in [0, 1], of shape (N, 64)
+    - y: their labels, of shape (N,)
+    """
+    sal_net = maps['net']
+    background = images.reshape(-1, 8, 8) < 1e-12                 # pixels with no ink at all
+    share = (sal_net * background).sum(axis=(1, 2)) / sal_net.sum(axis=(1, 2))
+    lin_same = maps['linear'][y == SALIENCY_CLASSES[0]]         # all test images of one class
+    return {'background_pixel_share': float(background.mean()),
+            'saliency_background_share': float(share.mean()),
+            'linear_saliency_same_within_class': float(np.abs(lin_same - lin_same[0]).max()),
+            'rank_corr_net_vs_seed1': _mean_rank_corr(sal_net, maps['net_seed1']),
+            'rank_corr_net_vs_random': _mean_rank_corr(sal_net, maps['net_random']),
+            'rank_corr_net_vs_linear': _mean_rank_corr(sal_net, maps['linear'])}
+
+
+def score_or_probability(net, X, y, sal_net):
+    """
+    2. Why the score: the probability gradient nearly vanishes for confident images. And why the
+    signed gradient: a step along the saliency map |ds/dx| (same length) gains less, often lowers
+    the score.
+    """
+    ds = score_gradient(net, X, y)
+    dp = probability_gradient(net, X, y)
+    ratio = np.linalg.norm(dp, axis=1) / np.linalg.norm(ds, axis=1)
+    along_grad = X + ASCENT_STEP * ds / np.linalg.norm(ds, axis=1, keepdims=True)
+    sal_flat = sal_net.reshape(len(y), -1)
+    along_sal = X + ASCENT_STEP * sal_flat / np.linalg.norm(sal_flat, axis=1, keepdims=True)
+    s0 = model_forward(net, X)[0][np.arange(len(y)), y]
+    gain_grad = model_forward(net, along_grad)[0][np.arange(len(y)), y] - s0
+    gain_sal = model_forward(net, along_sal)[0][np.arange(len(y)), y] - s0
+    return {'prob_over_score_grad_median': float(np.median(ratio)),
+            'ascent_step': ASCENT_STEP, 'gain_along_gradient': float(gain_grad.mean()),
+            'gain_along_saliency': float(gain_sal.mean()),
+            'saliency_step_lowers_score': float(np.mean(gain_sal < 0))}
+
+
+def class_visualizations(net, mean):
+    """
+    3. Ascent on the image for each class c, pixels kept in [0, 1]: L2 only ('plain') and
+    L2 + blur + jitter ('smooth'); both (10, 64), centred like the data.
+    """
+    clip = (-mean, 1 - mean)
+    plain = np.stack([class_visualization(net, c, **CLASSVIS, clip=clip) for c in range(10)])
+    smooth = np.stack([class_visualization(net, c, **CLASSVIS, clip=clip, blur_every=BLUR_EVERY,
+                                           max_jitter=1, seed=c) for c in range(10)])
+    return {'plain': plain, 'smooth': smooth}
+
+
+def fgsm_table(lin, net, X, y):
+    """
+    4. Test accuracy of both models after FGSM and after random +-eps noise, for each eps in
+    EPSILONS: a list of dicts eps, lin_fgsm, lin_rand, net_fgsm, net_rand.
+    """
+    return [{'eps': eps,
+             'lin_fgsm': model_accuracy(lin, fgsm(lin, X, y, eps), y),
+             'lin_rand': model_accuracy(lin, random_sign_noise(X, eps, seed=0), y),
+             'net_fgsm': model_accuracy(net, fgsm(net, X, y, eps), y),
+             'net_rand': model_accuracy(net, random_sign_noise(X, eps, seed=0), y)}
+            for eps in EPSILONS]
+
+
+def linearity_on_digits(lin, X, y):
+    """
+    5. eps ||w||_1 on the trained linear model at eps = FGSM_EPS: what a sign step can take off
+    each test image's margin s_y - s_k to the runner-up class k, against that margin.
+    """
+    scores = model_forward(lin, X)[0]
+    rival = np.where(np.arange(10) == y[:, None], -np.inf, scores).argmax(axis=1)
+    margin = scores[np.arange(len(y)), y] - scores[np.arange(len(y)), rival]
+    W_diff = lin['W'][:, y] - lin['W'][:, rival]                   # (D, N): w_y - w_k per image
+    reach = FGSM_EPS * np.abs(W_diff).sum(axis=0)                  # eps ||w_y - w_k||_1
+    l1, l2 = np.abs(lin['W']).sum(axis=0), np.linalg.norm(lin['W'], axis=0)
+    return {'lin_eps_l1_mean': float(FGSM_EPS * l1.mean()),
+            'lin_eps_l2_mean': float(FGSM_EPS * l2.mean()),
+            'lin_l1_over_255': float(l1.mean() / 255),
+            'lin_l1_over_l2_mean': float((l1 / l2).mean()),
+            'lin_margin_median': float(np.median(margin)),
+            'lin_reach_median': float(np.median(reach)),
+            'lin_reach_exceeds_margin': float(np.mean(reach > margin))}
+
+
+def synthetic_linearity(dims, eps, sigma, seed=0):
+    """
+    5. For random weights w ~ N(0, sigma^2) of each size D in dims: eps ||w||_1 (the FGSM change
+    of the score, grows like D) and eps ||w||_2 (the standard deviation of the change under
+    random +-eps noise, grows like sqrt(D)).
+
+    Returns a list of (D, eps ||w||_1, eps ||w||_2), one per D.
+    """
+    check_positive('eps', eps)
+    check_positive('sigma', sigma)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for D in dims:
+        w = sigma * rng.standard_normal(int(D))
+        rows.append((int(D), linear_score_change(w, eps)[0], eps * float(np.linalg.norm(w))))
+    return rows
+
+
+# ---- Figures --------------------------------------------------------------------------------
+
+def _grid(rows, row_labels, col_labels, cmaps, symmetric, vrange=None):
+    plt = pyplot()
+    n_rows, n_cols = len(rows), len(rows[0])
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(0.8 * n_cols + 0.6, 0.85 * n_rows + 0.2),
+                             squeeze=False)
+    for r, (images, cmap, sym) in enumerate(zip(rows, cmaps, symmetric)):
+        for c, img in enumerate(images):
+            ax = axes[r, c]
+            lim = np.abs(img).max() or 1.0
+            low, high = vrange if vrange else (-lim if sym else 0, lim)
+            ax.imshow(img.reshape(8, 8), cmap=cmap, vmin=low, vmax=high, interpolation='nearest')
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if r == 0 and col_labels is not None:
+                ax.set_title(col_labels[c], fontsize=10)
+            if c == 0:
+                ax.set_ylabel(row_labels[r], fontsize=10, rotation=0, ha='right', va='center')
+    fig.subplots_adjust(left=0.1, right=0.99, top=0.9, bottom=0.02, wspace=0.08, hspace=0.12)
+    return fig
+
+
+def linear_figure(W, x_star):
+    """Row 1: the templates W_c; row 2: gradient ascent on s_c - lambda ||x||^2 (signed, PuOr)."""
+    return _grid([W.T, x_star], ['$W_c$', '$x^*$'], [str(c) for c in range(10)],
+                 ['PuOr_r', 'PuOr_r'], [True, True])
+
+
+def saliency_figure(images, sal_net, sal_lin, sal_rand, labels):
+    """Rows: the digits, then the saliency maps of the net, the linear model and the random net."""
+    return _grid([images, sal_net, sal_lin, sal_rand], ['$x$', 'net', 'lin', 'rand'],
+                 [f'y={c}' for c in labels], ['gray_r', 'viridis', 'viridis', 'viridis'],
+                 [False] * 4)
+
+
+def classvis_figure(plain, regularized):
+    """Class visualizations as pixel images in [0, 1] (ink dark)."""
+    return _grid([plain, regularized], ['L2', 'L2+b+j'], [str(c) for c in range(10)],
+                 ['gray_r', 'gray_r'], [False, False], vrange=(0, 1))
+
+
+def fgsm_figure(rows):
+    """Test accuracy against eps: FGSM (solid) and random +-eps (dashed), both models."""
+    plt = pyplot()
+    eps = [r['eps'] for r in rows]
+    fig, ax = plt.subplots(figsize=(5.2, 3.2))
+    styles = [('lin FGSM', 'lin_fgsm', OKABE_ITO['blue'], '-', 'o'),
+              ('lin rand', 'lin_rand', OKABE_ITO['blue'], '--', 's'),
+              ('net FGSM', 'net_fgsm', OKABE_ITO['vermillion'], '-', 'o'),
+              ('net rand', 'net_rand', OKABE_ITO['vermillion'], '--', 's')]
+    for label, key, colour, ls, marker in styles:
+        ax.plot(eps, [r[key] for r in rows], ls, color=colour, marker=marker, label=label)
+    ax.set_xlabel(r'$\epsilon$')
+    ax.set_ylabel('acc')
+    ax.set_ylim(0, 1.02)
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+# ---- Report ---------------------------------------------------------------------------------
+
+def report(outdir):
+    """
+    Run every experiment of the page (fixed seeds), write linear.svg, saliency.svg, classvis.svg
+    and fgsm.svg into outdir (created if missing) and return the page's numbers: a dict keyed by
+    the page's placeholders.
+    """
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    data, models = experiments()
+    lin, net = models['linear'], models['net']
+    X, y = data['X_test'], data['y_test']
+    images = X + data['mean']                                      # back to pixels in [0, 1]
+    values = {'n_train': len(data['y_train']), 'n_test': len(y),
+              'acc_linear': model_accuracy(lin, X, y), 'acc_net': model_accuracy(net, X, y),
+              'acc_net_seed1': model_accuracy(models['net_seed1'], X, y)}
+
+    # 1. the linear case
+    x_star = linear_ascent(lin)
+    values.update(linear_case(lin, x_star))
+    save_svg(linear_figure(lin['W'], x_star), outdir / 'linear.svg')
+
+    # 2. saliency maps, and the first test digit of each of six classes in the figure
+    maps = {name: saliency_map(params, X, y) for name, params in models.items()}
+    show = [int(np.flatnonzero(y == c)[0]) for c in SALIENCY_CLASSES]
+    save_svg(saliency_figure(images[show], maps['net'][show], maps['linear'][show],
+                             maps['net_random'][show], y[show]), outdir / 'saliency.svg')
+    values.update(saliency_comparison(maps, images, y))
+    values.update(score_or_probability(net, X, y, maps['net']))
+
+    # 3. class visualization, and the share of the images the net classifies as their class
+    vis = class_visualizations(net, data['mean'])
+    values.update(classvis_lambda=CLASSVIS['l2_reg'], classvis_steps=CLASSVIS['steps'],
+                  classvis_blur_every=BLUR_EVERY)
+    for name in ('plain', 'smooth'):
+        hits = model_forward(net, vis[name])[0].argmax(axis=1) == np.arange(10)
+        values[f'classvis_{name}_argmax'] = float(np.mean(hits))
+    save_svg(classvis_figure(vis['plain'] + data['mean'], vis['smooth'] + data['mean']),
+             outdir / 'classvis.svg')
+
+    # 4. FGSM against random sign noise of the same max-norm
+    rows = fgsm_table(lin, net, X, y)
+    columns = ('lin_fgsm', 'lin_rand', 'net_fgsm', 'net_rand')
+    values['fgsm_rows'] = markdown_rows((f"{r['eps']:g}", *(f'{r[c]:.1%}'.replace('%', ' %')
+                                                            for c in columns)) for r in rows)
+    quoted = next(r for r in rows if r['eps'] == FGSM_EPS)
+    values.update(fgsm_eps=FGSM_EPS, **{f'{c}_acc': quoted[c] for c in columns})
+    save_svg(fgsm_figure(rows), outdir / 'fgsm.svg')
+
+    # 5. the linearity argument: on the trained weights, and on random ones of three sizes
+    values.update(linearity_on_digits(lin, X, y))
+    eps, sigma = SYNTH['eps'], SYNTH['sigma']
+    synth = synthetic_linearity(SYNTH['dims'], eps, sigma)
+    values.update(synth_sigma=sigma,
+                  synth_rows=markdown_rows((f'{D:,}'.replace(',', ' '), f'{l1:.3g}', f'{l2:.2g}',
+                                            f'{D * sigma * np.sqrt(2 / np.pi) * eps:.3g}',
+                                            f'{l1 / l2:.0f}')
+                                           for D, l1, l2 in synth))
+    for D, l1, l2 in synth:
+        values[f'synth_l1_{D}'] = l1
+        values[f'synth_l2_{D}'] = l2
+    return values
