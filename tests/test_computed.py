@@ -1,7 +1,6 @@
 """hooks/results.py: build-time results are cached on everything they depend on, and never stale."""
 from __future__ import annotations
 
-import shutil
 import sys
 
 import pytest

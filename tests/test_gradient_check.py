@@ -8,7 +8,7 @@ import pytest
 
 from snippets.data import digits_with_bias
 from snippets.experiments.gradient_check import BURN_IN, INIT_SCALE, SCALES, report
-from snippets.gradient_check import (active_fraction, all_active_gradient, burn_in, check_both,
+from snippets.gradient_check import (active_fraction, all_active_gradient, burn_in,
                                      hinges_near_kink, svm_loss_half_reg_gradient, svm_loss_naive,
                                      svm_loss_no_indicator, svm_loss_vectorized)
 from snippets.numerical_gradient import (eval_numerical_gradient, grad_check_sparse, rel_error,

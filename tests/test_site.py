@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-import pytest
 import yaml
 
 from conftest import ROOT, mkdocs

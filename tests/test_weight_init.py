@@ -4,7 +4,6 @@ test per number of report() that the weight-init page shows, each against an ind
 """
 import json
 import math
-import re
 
 import numpy as np
 import pytest

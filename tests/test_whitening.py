@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from snippets.experiments.whitening import (GREY_SOURCES, K, PATCH, crop_data, pixel_correlation,
+from snippets.experiments.whitening import (K, PATCH, crop_data, pixel_correlation,
                                             power_law_field, random_crops, report)
 from snippets.reporting import rank_correlation
-from snippets.whitening import (BAND, image_frequency, mode_frequency, pca_fit, pca_reduce,
+from snippets.whitening import (BAND, mode_frequency, pca_fit, pca_reduce,
                                 pca_whiten, power_spectrum, spectral_slope, top_eigh,
                                 whiten_by_eigenvalue, zca_whiten)
 
