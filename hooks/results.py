@@ -101,10 +101,11 @@ def cache_key(topic: str, root: Path = ROOT) -> str:
     return digest.hexdigest()[:20]
 
 
-def run_topic(topic: str, root: Path = ROOT, cache: Path | None = None) -> Result:
-    """Results of ``snippets.experiments.<topic>.report``, from the cache when nothing it depends on changed."""
+def run_topic(topic: str, root: Path = ROOT, cache: Path | None = None, key: str | None = None) -> Result:
+    """Results of ``snippets.experiments.<topic>.report``, from the cache when nothing it depends on
+    changed (``key``: its cache_key, if the caller computed it already)."""
     cache = cache or root / ".cache" / "computed"
-    key = cache_key(topic, root)
+    key = key or cache_key(topic, root)
     entry = cache / topic / key
     if (entry / "numbers.json").exists():
         return Result(topic, json.loads((entry / "numbers.json").read_text()), entry / "figures", True)
@@ -133,8 +134,12 @@ def run_topic(topic: str, root: Path = ROOT, cache: Path | None = None) -> Resul
 
 
 def run_all(topics: list[str], root: Path = ROOT, cache: Path | None = None) -> dict[str, Result]:
+    """Every topic's results, two reports at a time. The cache keys are computed first, in this
+    thread: ast.parse in several threads at once can fail in CPython 3.11 with "AST constructor
+    recursion depth mismatch" (python/cpython#106905; seen here on a `mkdocs serve` rebuild)."""
+    keys = {t: cache_key(t, root) for t in topics}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = pool.map(lambda t: run_topic(t, root, cache), topics)
+        results = pool.map(lambda t: run_topic(t, root, cache, keys[t]), topics)
     return {r.topic: r for r in results}
 
 
