@@ -1,7 +1,8 @@
 """The pages' numbers and figures at build time: hooks/results.py runs (or reads from its cache)
-``report(outdir)`` of every ``snippets/experiments/<topic>.py`` once per build; this hook puts the
-numbers into the pages (``{{ topic.key }}``, ``{{ topic.key:.3f }}``) and the figures into the site
-(``figures/<topic>/<name>.svg``), each figure with its width and height so the page does not jump.
+``report(outdir)`` of every ``snippets/experiments/<topic>.py`` and executes every notebook, once per
+build; this hook puts the numbers into the pages (``{{ topic.key }}``, ``{{ topic.key:.3f }}``) and
+the figures into the site (``figures/<topic>/<name>.svg``), each figure with its width and height so
+the page does not jump. hooks/notebooks.py turns the executed notebooks into pages.
 """
 from __future__ import annotations
 
@@ -16,19 +17,23 @@ from results import ComputeError
 
 
 # ---- MkDocs hook events --------------------------------------------------------------------
-@event_priority(100)   # first: hooks/faq.py and hooks/related.py read the numbers at their on_pre_build
+@event_priority(100)   # first: the other hooks read the numbers and notebooks from their on_pre_build on
 def on_pre_build(config):
     import logging
 
     from mkdocs.exceptions import PluginError
     try:
-        computed = results.compute_all(list(questions.topics()))
+        reports, executed = results.compute_all(list(questions.topics()))
     except ComputeError as err:
         raise PluginError(str(err)) from None
     log = logging.getLogger("mkdocs.hooks.computed")
-    for result in computed.values():
+    for result in reports.values():
         log.info("computed snippets/experiments/%s.py: %s", result.topic,
                  "cache hit" if result.cache_hit else "ran")
+    for notebook in executed.values():
+        log.info("executed notebooks/%s.py: %s", notebook.topic,
+                 "not executed (NOTEBOOK_EXECUTE=false)" if notebook.path is None
+                 else "cache hit" if notebook.cache_hit else "ran")
 
 
 def on_files(files, config):

@@ -1,17 +1,19 @@
 """Companion notebooks: one bilingual source per topic, a page per language, a downloadable ``.ipynb``.
 
 ``notebooks/<topic>.py`` (jupytext percent format) holds the code cells once and each markdown cell
-twice, marked ``# %% [markdown] lang="zh"`` and ``lang="en"``. For each language's build this hook
-writes the cells of that language (and the shared ones) to ``.cache/notebooks/<lang>/notebooks/``
-and adds them to the site as ``notebooks/<topic>.py``, which mkdocs-jupyter executes and renders
-(``allow_errors: false``: a failing cell fails the build), and as ``notebooks/<topic>.ipynb``
-(unexecuted, for readers to run after ``scripts/setup``).
+twice, marked ``# %% [markdown] lang="zh"`` and ``lang="en"``. hooks/results.py executes each source
+once per build, with both languages' cells, and caches the executed notebook (keyed like the
+reports: the source, the snippets modules it imports, the installed versions); a failing cell fails
+the build with the notebook's name and traceback, never a published traceback. For each language's
+build this hook splits the executed notebook into that language's cells (and the shared code cells
+with their outputs), writes it to ``.cache/notebooks/<lang>/notebooks/<topic>.ipynb`` and adds it to
+the site twice: as the page ``notebooks/<topic>.py`` (the source's name, so nav and links keep it),
+which mkdocs-jupyter renders without executing anything, and as the download ``notebooks/<topic>.ipynb``.
+With NOTEBOOK_EXECUTE=false both come from the source, without outputs.
 
-mkdocs-jupyter overwrites ExecutePreprocessor's settings, but nbclient reads ``NotebookClient.timeout``
-from the Jupyter config, so the build points JUPYTER_CONFIG_DIR at ``jupyter/``. Its template also
-writes a MathJax loader (``<script src="">``) with its configuration and a Mermaid loader that
-imports from cdnjs when a diagram is present; math is rendered at build time (hooks/katex.py) and the
-site loads nothing from another host, so both are removed.
+mkdocs-jupyter's template writes a MathJax loader (``<script src="">``) with its configuration and a
+Mermaid loader that imports from cdnjs when a diagram is present; math is rendered at build time
+(hooks/katex.py) and the site loads nothing from another host, so both are removed.
 
 The template also inlines ~575 KB of JupyterLab and Pygments CSS (<style> blocks) into every notebook
 page. They are removed too; notebook pages link one small shared stylesheet instead,
@@ -28,7 +30,7 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
-import questions
+import results
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "notebooks"
@@ -41,53 +43,58 @@ _FIGURE = re.compile(r'<img alt="No description has been provided for this image
 FIGURE_ALT = {"zh": "上面的代码单元画出的图", "en": "The figure drawn by the code cell above"}
 
 
-def for_language(source: Path, lang: str):
-    """The notebook with the shared cells and those marked lang="<lang>", as a nbformat notebook."""
+def for_language(source: Path, lang: str, topic: str | None = None):
+    """The notebook with the shared cells and those marked lang="<lang>", as a nbformat notebook.
+    ``source`` is ``notebooks/<topic>.py`` or the executed bilingual .ipynb (its outputs kept)."""
     import jupytext
 
-    notebook = jupytext.read(source, fmt="py:percent")
+    topic = topic or source.stem
+    notebook = jupytext.read(source, fmt="py:percent" if source.suffix == ".py" else None)
     notebook.cells = [c for c in notebook.cells if c.metadata.get("lang", lang) == lang]
     for i, cell in enumerate(notebook.cells):
         cell.metadata.pop("lang", None)
-        cell.id = f"{source.stem}-{lang}-{i}"       # stable ids: the same bytes on every build
+        cell.metadata.pop("execution", None)        # nbclient's timestamps
+        cell.id = f"{topic}-{lang}-{i}"             # stable ids: the same bytes on every build
     notebook.metadata.pop("jupytext", None)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return notebook
 
 
-def to_ipynb(source: Path, lang: str) -> str:
+def to_ipynb(source: Path, lang: str, topic: str | None = None) -> str:
     import jupytext
 
-    return jupytext.writes(for_language(source, lang), fmt="ipynb")
+    return jupytext.writes(for_language(source, lang, topic), fmt="ipynb")
 
 
-def on_config(config):
-    os.environ["JUPYTER_CONFIG_DIR"] = str(ROOT / "jupyter")
-    # the kernel inherits this: figures become PNG outputs (Agg would draw them nowhere)
-    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    return config
-
-
-@event_priority(100)  # before mkdocs-jupyter picks up notebooks/*.py
+@event_priority(100)  # before mkdocs-jupyter picks up notebooks/*.ipynb
 def on_files(files, config):
-    import jupytext
     from mkdocs.structure.files import File
 
     lang = config["theme"]["language"]
     out = ROOT / ".cache" / "notebooks" / lang / "notebooks"
     out.mkdir(parents=True, exist_ok=True)
-    for topic in questions.topics():
-        source = SOURCES / f"{topic}.py"
-        notebook = for_language(source, lang)
-        page = out / source.name
-        text = jupytext.writes(notebook, fmt="py:percent")
+    for topic, executed in results.current_notebooks().items():     # hooks/computed.py ran them
+        text = to_ipynb(executed.path or SOURCES / f"{topic}.py", lang, topic)
+        page = out / f"{topic}.ipynb"
         if not page.exists() or page.read_text(encoding="utf-8") != text:
             page.write_text(text, encoding="utf-8")
-        # a plain File with src_dir (not File.generated): mkdocs-jupyter's wrapper finds the source by src_dir
-        files.append(File(f"notebooks/{source.name}", str(out.parent), config["site_dir"], config["use_directory_urls"]))
-        files.append(File.generated(config, f"notebooks/{source.stem}.ipynb",
-                                    content=jupytext.writes(notebook, fmt="ipynb")))
+        # the page keeps its source's name (notebooks/<topic>.py: nav, links and URL) and is read
+        # from this language's executed .ipynb, which mkdocs-jupyter renders without executing
+        notebook = File(f"notebooks/{topic}.py", str(out.parent), config["site_dir"], config["use_directory_urls"])
+        notebook.abs_src_path = str(page)
+        files.append(notebook)
+        files.append(File.generated(config, f"notebooks/{topic}.ipynb", content=text))
     return files
+
+
+def on_nav(nav, config, files):
+    """mkdocs-jupyter wrapped each notebook File (NotebookFile), whose abs_src_path is computed
+    again from src_dir and src_uri (the .py name); point it back at the executed .ipynb."""
+    for file in files:
+        inner = getattr(file, "file", None)
+        if inner is not None and is_notebook(file):
+            file.abs_src_path = inner.abs_src_path
+    return nav
 
 
 def is_notebook(page) -> bool:
@@ -110,10 +117,28 @@ def _figure(m, lang: str) -> str:
 
     from PIL import Image
 
-    from snippets.reporting import as_webp
     width, height = Image.open(io.BytesIO(base64.b64decode(m["png"]))).size
     return (f'<img alt="{FIGURE_ALT[lang]}"{m["attrs"]}width="{width}" height="{height}" '
-            f'src="{as_webp(m["png"])}"')
+            f'src="{_webp(m["png"])}"')
+
+
+def _webp(png_base64: str) -> str:
+    """snippets.reporting.as_webp, cached in .cache/webp on the PNG, the converting code and Pillow's
+    version: lossless WebP takes about a second per figure, and a warm build should redo nothing."""
+    import hashlib
+
+    import PIL
+
+    from snippets import reporting
+    digest = hashlib.sha256(png_base64.encode())
+    digest.update(Path(reporting.__file__).read_bytes() + PIL.__version__.encode())
+    entry = ROOT / ".cache" / "webp" / f"{digest.hexdigest()[:20]}.txt"
+    if not entry.exists():
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        work = entry.with_suffix(f".{os.getpid()}")         # another build may write the same entry
+        work.write_text(reporting.as_webp(png_base64), encoding="ascii")
+        os.replace(work, entry)
+    return entry.read_text(encoding="ascii")
 
 
 def on_post_page(output, page, config):

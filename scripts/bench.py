@@ -1,7 +1,9 @@
 """Benchmark (not part of the tests): builds, page weight and Lighthouse scores, measured in one run.
 
-1. Cold, warm and no-execution builds of both languages: ratios to the cold build (absolute seconds
-   depend on the machine) and the computed-results cache hits of each build.
+1. Cold, warm and no-execution builds of both languages: seconds, ratios to the cold and to the
+   no-execution build, and the reports and notebooks each build ran or took from the cache; the
+   time from `scripts/serve` on a fresh clone to the first page, with and without the pip cache;
+   the time of the whole test suite.
 2. Page weight of a cold visit to every page, counted in Chromium (Playwright, 390x844): every
    response the page requests until the network is idle (Material also fetches its search worker,
    search_index.json and the sitemaps), as raw bytes and as gzip transfer bytes (text compressed at
@@ -55,7 +57,8 @@ TEXT_TYPES = ("text/", "application/javascript", "application/json", "applicatio
 
 # ---------------------------------------------------------------- builds
 
-def build(execute: bool) -> tuple[float, int, int]:
+def build(execute: bool) -> dict:
+    """Both languages, as scripts/build does; the seconds, and what ran or came from the cache."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NOTEBOOK_EXECUTE="true" if execute else "false")
     start, log = time.perf_counter(), ""
     for config in ("mkdocs.yml", "mkdocs.en.yml"):
@@ -64,7 +67,54 @@ def build(execute: bool) -> tuple[float, int, int]:
         if proc.returncode != 0:
             sys.exit(f"mkdocs build -f {config} failed:\n{proc.stderr[-4000:]}")
         log += proc.stderr
-    return time.perf_counter() - start, log.count("cache hit"), len(re.findall(r"computed .*: ran", log))
+    count = lambda kind, outcome: len(re.findall(rf"{kind} \S+: {outcome}", log))
+    return {"seconds": time.perf_counter() - start,
+            "reports": (count("computed", "ran"), count("computed", "cache hit")),
+            "notebooks": (count("executed", "ran"), count("executed", "cache hit"))}
+
+
+def first_page(pip_cache: bool) -> float:
+    """Seconds from `scripts/serve` on a fresh clone of this repository's HEAD (a new .venv, no
+    .cache) to the first page answered; without the pip cache every package is downloaded."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        clone = Path(tmp) / "clone"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        env = dict(os.environ, PORT=str(port))
+        env.pop("VIRTUAL_ENV", None)
+        if not pip_cache:
+            env["PIP_NO_CACHE_DIR"] = "1"
+        start = time.perf_counter()
+        proc = subprocess.Popen(["scripts/serve"], cwd=clone, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            while proc.poll() is None and time.perf_counter() - start < 1200:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                        if response.status == 200:
+                            return time.perf_counter() - start
+                except OSError:
+                    time.sleep(1)
+            sys.exit(f"scripts/serve on a fresh clone served nothing:\n{proc.stderr.read()[-4000:] if proc.poll() is not None else 'timeout'}")
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, 15)
+                proc.wait()
+
+
+def test_suite() -> float:
+    """Seconds of `CI=true scripts/test -q`: the whole suite, with the site built once."""
+    start = time.perf_counter()
+    proc = subprocess.run(["scripts/test", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
+                          env=dict(os.environ, CI="true"), capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"scripts/test failed:\n{proc.stdout[-4000:]}")
+    return time.perf_counter() - start
 
 
 def build_peer(site_dir: Path) -> None:
@@ -228,17 +278,28 @@ def lighthouse_tables(ours, peer) -> list[str]:
 
 def main():
     cli = lighthouse_cli()
-    shutil.rmtree(ROOT / ".cache" / "computed", ignore_errors=True)
+    for cached in ("computed", "executed", "webp"):       # a cold build: no report, notebook or figure cached
+        shutil.rmtree(ROOT / ".cache" / cached, ignore_errors=True)
     rows = []
     # the full warm build runs last: the pages measured below are those of a full build
     for name, execute in (("cold (no cache)", True), ("warm, notebooks not executed", False), ("warm (cache)", True)):
-        seconds, hits, ran = build(execute)
-        rows.append((name, seconds, hits, ran))
-    cold = rows[0][1]
-    lines = ["## Builds", "", "| build (zh + en) | time / cold | computed: cache hits | computed: ran |",
-             "| --- | --- | --- | --- |"]
-    lines += [f"| {n} | {s / cold:.2f} | {h} | {r} |" for n, s, h, r in rows]
-    lines += ["", f"Cold build of both languages on this machine: {cold:.1f} s (ratios above are to this)."]
+        rows.append((name, build(execute)))
+    cold, no_execution = rows[0][1]["seconds"], rows[1][1]["seconds"]
+    lines = ["## Builds", "",
+             "| build (zh + en) | seconds | time / cold | time / no execution | reports: ran, cache hits | notebooks: executed, cache hits |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    lines += [f"| {n} | {b['seconds']:.1f} | {b['seconds'] / cold:.2f} | {b['seconds'] / no_execution:.2f} | "
+              f"{b['reports'][0]}, {b['reports'][1]} | {b['notebooks'][0]}, {b['notebooks'][1]} |" for n, b in rows]
+    lines += ["", f"Cold build of both languages on this machine ({os.cpu_count()} cores): {cold:.1f} s. Each "
+              "language's build reads the reports and the executed notebooks that the first computed."]
+
+    lines += ["", "## A fresh clone: from `scripts/serve` to the first page", "",
+              "A clone of HEAD in a temporary folder (new .venv, no .cache), served on a free port.", "",
+              "| pip cache | seconds to the first page |", "| --- | --- |"]
+    lines += [f"| {'with' if cached else 'without (PIP_NO_CACHE_DIR=1)'} | {first_page(cached):.0f} |"
+              for cached in (True, False)]
+
+    lines += ["", "## The test suite", "", f"`CI=true scripts/test` (the site built once): {test_suite() / 60:.1f} min."]
 
     site = ROOT / "site"
     lines += ["", "## Page weight of a cold visit", "",

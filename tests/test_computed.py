@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -13,8 +14,8 @@ import results as computed  # noqa: E402  (hooks/results.py: what hooks/computed
 
 @pytest.fixture
 def tiny(tmp_path):
-    """A small temporary project: snippets/experiments/demo.py imports snippets/demo.py, which
-    imports snippets/helper.py (a transitive import)."""
+    """A small temporary project: snippets/experiments/demo.py and notebooks/demo.py import
+    snippets/demo.py, which imports snippets/helper.py (a transitive import)."""
     pkg = tmp_path / "snippets"
     (pkg / "experiments").mkdir(parents=True)
     (pkg / "__init__.py").write_text("")
@@ -28,6 +29,10 @@ def tiny(tmp_path):
         "    outdir.mkdir(parents=True, exist_ok=True)\n"
         "    (outdir / 'fig.svg').write_text(f'<svg>{value()}</svg>')\n"
         "    return {'v': value()}\n")
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "demo.py").write_text(
+        '# %% [markdown] lang="zh"\n# 演示\n\n# %% [markdown] lang="en"\n# Demo\n\n'
+        "# %%\nfrom snippets.demo import value\n\nprint(value())\n")
     (tmp_path / computed.LOCK_FILE).write_text("numpy==1\n")
     return tmp_path
 
@@ -84,3 +89,39 @@ def test_an_unknown_placeholder_is_an_error_not_an_empty_string(tiny):
     assert computed.substitute("v = {{ demo.v:.2f }}", results, "p.md") == "v = 1.00"
     with pytest.raises(computed.ComputeError, match="p.md"):
         computed.substitute("{{ demo.nope }}", results, "p.md")
+
+
+def test_a_notebook_is_executed_once_then_served_from_the_cache_until_an_import_changes(tiny):
+    import nbformat
+    run_notebook = lambda: computed.run_notebook("demo", tiny, tiny / ".cache" / "executed")
+    first, second = run_notebook(), run_notebook()
+    assert (first.cache_hit, second.cache_hit) == (False, True)
+    nb = nbformat.read(second.path, as_version=4)
+    assert [c.metadata.get("lang") for c in nb.cells] == ["zh", "en", None]     # both languages, one run
+    assert nb.cells[2].outputs[0]["text"] == "1\n"
+    (tiny / "snippets" / "helper.py").write_text("def value():\n    return 2\n")   # imported via snippets.demo
+    third = run_notebook()
+    assert third.cache_hit is False
+    assert nbformat.read(third.path, as_version=4).cells[2].outputs[0]["text"] == "2\n"
+    assert len(list((tiny / ".cache" / "executed" / "demo").iterdir())) == 1     # the stale one is gone
+
+
+def test_a_failing_notebook_cell_fails_with_the_notebook_and_its_traceback(tiny):
+    (tiny / "snippets" / "helper.py").write_text("def value():\n    raise RuntimeError('boom')\n")
+    with pytest.raises(computed.ComputeError) as err:
+        computed.run_notebook("demo", tiny, tiny / ".cache" / "executed")
+    assert "notebooks/demo.py" in str(err.value) and "boom" in str(err.value)
+    assert not list((tiny / ".cache" / "executed" / "demo").iterdir())         # nothing half-written is cached
+
+
+def test_the_key_follows_the_installed_versions_not_only_the_lock(tiny, monkeypatch):
+    before = computed.cache_key("demo", tiny)
+    monkeypatch.setattr(computed, "installed_versions", lambda: "numpy==0.0.1")
+    assert computed.cache_key("demo", tiny) != before
+
+
+def test_reports_and_notebooks_ignore_a_personal_matplotlibrc(tiny, monkeypatch):
+    monkeypatch.setenv("MATPLOTLIBRC", str(tiny / "matplotlibrc"))
+    env = computed._subprocess_env(tiny)
+    assert "MATPLOTLIBRC" not in env
+    assert not list(Path(env["MPLCONFIGDIR"]).glob("matplotlibrc"))             # matplotlib's defaults

@@ -47,11 +47,18 @@ def test_downloaded_ipynb_runs_from_a_temporary_folder(source, lang, tmp_path, m
     assert "scripts/setup" in nb.cells[0].source       # the first cell says how to run it
 
 
-def test_site_offers_the_ipynb_download_in_each_language(site):
+def test_site_offers_the_executed_ipynb_download_in_each_language(site):
+    import nbformat
     for lang, lang_root in (("zh", site), ("en", site / "en")):
         for source in SOURCES:
-            downloaded = (lang_root / "notebooks" / f"{source.stem}.ipynb").read_text(encoding="utf-8")
-            assert downloaded == notebooks.to_ipynb(source, lang)
+            downloaded = nbformat.reads((lang_root / "notebooks" / f"{source.stem}.ipynb").read_text(encoding="utf-8"),
+                                        as_version=4)
+            expected = nbformat.reads(notebooks.to_ipynb(source, lang), as_version=4)
+            # this language's cells, in order, with the outputs of the build's one execution
+            assert [(c.id, c.cell_type, c.source) for c in downloaded.cells] == \
+                   [(c.id, c.cell_type, c.source) for c in expected.cells]
+            code = [c for c in downloaded.cells if c.cell_type == "code"]
+            assert all(c.execution_count for c in code) and any(c.outputs for c in code)
 
 
 # --- Notebook pages: one small shared stylesheet, both colour schemes, figures, phones -------------
