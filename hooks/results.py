@@ -132,14 +132,16 @@ def cache_key(topic: str, root: Path = ROOT, inputs: list[Path] | None = None) -
     return digest.hexdigest()[:20]
 
 
-def _subprocess_env(root: Path, **extra: str) -> dict[str, str]:
-    """The environment of a report or a notebook: the project on the path, and matplotlib's own
-    defaults (an empty config folder, no MATPLOTLIBRC), so a personal matplotlibrc cannot change a
-    figure without changing the key."""
+def _isolated(root: Path, **extra: str) -> tuple[dict[str, str], Path]:
+    """The environment and working folder of a report or a notebook: the project on the path, and
+    matplotlib's own defaults (an empty config folder, no MATPLOTLIBRC, no matplotlibrc in the
+    working folder), so a personal matplotlibrc cannot change a figure without changing the key."""
     config = root / ".cache" / "matplotlib"
-    config.mkdir(parents=True, exist_ok=True)
+    cwd = config / "run"
+    cwd.mkdir(parents=True, exist_ok=True)
+    (cwd / "matplotlibrc").unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "MATPLOTLIBRC"}
-    return env | {"PYTHONPATH": str(root), "MPLCONFIGDIR": str(config)} | extra
+    return env | {"PYTHONPATH": str(root), "MPLCONFIGDIR": str(config)} | extra, cwd
 
 
 def run_topic(topic: str, root: Path = ROOT, cache: Path | None = None, key: str | None = None) -> Result:
@@ -158,8 +160,8 @@ def run_topic(topic: str, root: Path = ROOT, cache: Path | None = None, key: str
         f"numbers = importlib.import_module('snippets.{EXPERIMENTS}.{topic}').report(Path(sys.argv[1]) / 'figures')\n"
         "Path(sys.argv[1], 'numbers.json').write_text(json.dumps(numbers, indent=1, sort_keys=True))\n"
     )
-    env = _subprocess_env(root, MPLBACKEND="Agg")
-    proc = subprocess.run([sys.executable, "-c", program, str(work)], cwd=root, env=env,
+    env, cwd = _isolated(root, MPLBACKEND="Agg")
+    proc = subprocess.run([sys.executable, "-c", program, str(work)], cwd=cwd, env=env,
                           capture_output=True, text=True)
     if proc.returncode != 0:
         shutil.rmtree(work, ignore_errors=True)
@@ -207,10 +209,10 @@ def run_notebook(topic: str, root: Path = ROOT, cache: Path | None = None, key: 
         "nbformat.write(nb, sys.argv[2])\n"
     )
     # the kernel inherits the environment: figures become PNG outputs (Agg would draw them nowhere)
-    env = _subprocess_env(root, MPLBACKEND="module://matplotlib_inline.backend_inline")
+    env, cwd = _isolated(root, MPLBACKEND="module://matplotlib_inline.backend_inline")
     source = root / "notebooks" / f"{topic}.py"
-    proc = subprocess.run([sys.executable, "-c", program, str(source), str(work), str(NOTEBOOK_TIMEOUT), str(root)],
-                          cwd=root, env=env, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", program, str(source), str(work), str(NOTEBOOK_TIMEOUT), str(cwd)],
+                          cwd=cwd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         work.unlink(missing_ok=True)
         raise ComputeError(f"notebooks/{topic}.py failed while building the site:\n{proc.stderr}")

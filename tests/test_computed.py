@@ -121,7 +121,12 @@ def test_the_key_follows_the_installed_versions_not_only_the_lock(tiny, monkeypa
 
 
 def test_reports_and_notebooks_ignore_a_personal_matplotlibrc(tiny, monkeypatch):
+    # a matplotlibrc that would change every figure: in the environment and in the project folder
+    (tiny / "matplotlibrc").write_text("lines.linewidth: 9\n")
     monkeypatch.setenv("MATPLOTLIBRC", str(tiny / "matplotlibrc"))
-    env = computed._subprocess_env(tiny)
-    assert "MATPLOTLIBRC" not in env
-    assert not list(Path(env["MPLCONFIGDIR"]).glob("matplotlibrc"))             # matplotlib's defaults
+    monkeypatch.chdir(tiny)
+    (tiny / "snippets" / "experiments" / "demo.py").write_text(
+        "import matplotlib\n\n"
+        "def report(outdir):\n"
+        "    return {'linewidth': matplotlib.rcParams['lines.linewidth']}\n")
+    assert run(tiny).numbers == {"linewidth": 1.5}                               # matplotlib's default
