@@ -97,12 +97,13 @@ def on_nav(nav, config, files):
     return nav
 
 
-def is_notebook(page) -> bool:
-    return page.file.src_uri.startswith("notebooks/") and page.file.src_uri.endswith(".py")
+def is_notebook(file) -> bool:
+    """A notebook page's file: notebooks/<topic>.py."""
+    return file.src_uri.startswith("notebooks/") and file.src_uri.endswith(".py")
 
 
 def on_page_content(html, page, config, files):
-    if is_notebook(page):
+    if is_notebook(page.file):
         html = _STYLE.sub("", _MERMAID.sub("", _MATHJAX.sub("", html)))
         html = _FIGURE.sub(lambda m: _figure(m, config["theme"]["language"]), html)
     return html
@@ -143,7 +144,7 @@ def _webp(png_base64: str) -> str:
 
 def on_post_page(output, page, config):
     """Link the shared notebook stylesheet from notebook pages, after Material's and extra.css."""
-    if is_notebook(page):
+    if is_notebook(page.file):
         from mkdocs.utils import get_relative_url
 
         link = f'<link rel="stylesheet" href="{get_relative_url(STYLESHEET, page.url)}">\n'
