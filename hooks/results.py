@@ -236,10 +236,9 @@ def run_all(topics: list[str], root: Path = ROOT,
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         done = list(pool.map(lambda job: job[0](job[1], root, None, job[2]), jobs))
     reports = {r.topic: r for r in done if isinstance(r, Result)}
-    executed = {n.topic: n for n in done if isinstance(n, Notebook)}
-    if not notebooks:
-        executed = {t: Notebook(t, None, False) for t in topics}
-    return reports, executed
+    if not notebooks:                  # NOTEBOOK_EXECUTE=false: the pages come from the sources
+        return reports, {t: Notebook(t, None, False) for t in topics}
+    return reports, {n.topic: n for n in done if isinstance(n, Notebook)}
 
 
 def substitute(text: str, results: dict[str, Result], where: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "hooks"))
-import results as computed  # noqa: E402  (hooks/results.py: what hooks/computed.py runs)
+import results  # noqa: E402  (hooks/results.py: what hooks/computed.py runs)
 
 
 @pytest.fixture
@@ -33,12 +33,12 @@ def tiny(tmp_path):
     (tmp_path / "notebooks" / "demo.py").write_text(
         '# %% [markdown] lang="zh"\n# 演示\n\n# %% [markdown] lang="en"\n# Demo\n\n'
         "# %%\nfrom snippets.demo import value\n\nprint(value())\n")
-    (tmp_path / computed.LOCK_FILE).write_text("numpy==1\n")
+    (tmp_path / results.LOCK_FILE).write_text("numpy==1\n")
     return tmp_path
 
 
 def run(root):
-    return computed.run_topic("demo", root, root / ".cache")
+    return results.run_topic("demo", root, root / ".cache")
 
 
 def test_cache_hits_when_nothing_changed(tiny):
@@ -59,7 +59,7 @@ def test_editing_an_imported_snippet_function_changes_the_output(tiny):
 
 def test_a_new_dependency_lock_invalidates_the_cache(tiny):
     run(tiny)
-    (tiny / computed.LOCK_FILE).write_text("numpy==2\n")
+    (tiny / results.LOCK_FILE).write_text("numpy==2\n")
     assert run(tiny).cache_hit is False
 
 
@@ -70,14 +70,14 @@ def test_a_module_the_topic_does_not_import_keeps_the_cache(tiny):
 
 
 def test_the_key_follows_imports_transitively(tiny):
-    deps = {p.relative_to(tiny).as_posix() for p in computed.dependencies("demo", tiny)}
+    deps = {p.relative_to(tiny).as_posix() for p in results.dependencies("demo", tiny)}
     assert deps == {"snippets/__init__.py", "snippets/experiments/__init__.py",
                     "snippets/experiments/demo.py", "snippets/demo.py", "snippets/helper.py"}
 
 
 def test_a_failing_snippet_fails_with_its_file_and_traceback(tiny):
     (tiny / "snippets" / "helper.py").write_text("def value():\n    raise RuntimeError('boom')\n")
-    with pytest.raises(computed.ComputeError) as err:
+    with pytest.raises(results.ComputeError) as err:
         run(tiny)
     message = str(err.value)
     assert "snippets/experiments/demo.py" in message and "Traceback" in message and "boom" in message
@@ -85,15 +85,15 @@ def test_a_failing_snippet_fails_with_its_file_and_traceback(tiny):
 
 
 def test_an_unknown_placeholder_is_an_error_not_an_empty_string(tiny):
-    results = {"demo": run(tiny)}
-    assert computed.substitute("v = {{ demo.v:.2f }}", results, "p.md") == "v = 1.00"
-    with pytest.raises(computed.ComputeError, match="p.md"):
-        computed.substitute("{{ demo.nope }}", results, "p.md")
+    computed = {"demo": run(tiny)}
+    assert results.substitute("v = {{ demo.v:.2f }}", computed, "p.md") == "v = 1.00"
+    with pytest.raises(results.ComputeError, match="p.md"):
+        results.substitute("{{ demo.nope }}", computed, "p.md")
 
 
 def test_a_notebook_is_executed_once_then_served_from_the_cache_until_an_import_changes(tiny):
     import nbformat
-    run_notebook = lambda: computed.run_notebook("demo", tiny, tiny / ".cache" / "executed")
+    run_notebook = lambda: results.run_notebook("demo", tiny, tiny / ".cache" / "executed")
     first, second = run_notebook(), run_notebook()
     assert (first.cache_hit, second.cache_hit) == (False, True)
     nb = nbformat.read(second.path, as_version=4)
@@ -108,16 +108,16 @@ def test_a_notebook_is_executed_once_then_served_from_the_cache_until_an_import_
 
 def test_a_failing_notebook_cell_fails_with_the_notebook_and_its_traceback(tiny):
     (tiny / "snippets" / "helper.py").write_text("def value():\n    raise RuntimeError('boom')\n")
-    with pytest.raises(computed.ComputeError) as err:
-        computed.run_notebook("demo", tiny, tiny / ".cache" / "executed")
+    with pytest.raises(results.ComputeError) as err:
+        results.run_notebook("demo", tiny, tiny / ".cache" / "executed")
     assert "notebooks/demo.py" in str(err.value) and "boom" in str(err.value)
     assert not list((tiny / ".cache" / "executed" / "demo").iterdir())         # nothing half-written is cached
 
 
 def test_the_key_follows_the_installed_versions_not_only_the_lock(tiny, monkeypatch):
-    before = computed.cache_key("demo", tiny)
-    monkeypatch.setattr(computed, "installed_versions", lambda: "numpy==0.0.1")
-    assert computed.cache_key("demo", tiny) != before
+    before = results.cache_key("demo", tiny)
+    monkeypatch.setattr(results, "installed_versions", lambda: "numpy==0.0.1")
+    assert results.cache_key("demo", tiny) != before
 
 
 def test_reports_and_notebooks_ignore_a_personal_matplotlibrc(tiny, monkeypatch):
