@@ -118,12 +118,12 @@ for eps in (0.05, 0.1, 0.2):
                          for name, m in (('linear', lin), ('net', net))})
 
 # %% [markdown] lang="zh"
-# ## 6. 线性论证：$\epsilon\|w\|_1$ 随维度增长
+# ## 6. 线性论证：ε‖w‖₁ 随维度增长
 #
 # 每行：$D$、$\epsilon\|w\|_1$（FGSM 方向的分数变化）、$\epsilon\|w\|_2$（随机 ±ε 噪声的典型变化）。
 
 # %% [markdown] lang="en"
-# ## 6. The linearity argument: $\epsilon\|w\|_1$ grows with the dimension
+# ## 6. The linearity argument: ε‖w‖₁ grows with the dimension
 #
 # Each row: $D$, $\epsilon\|w\|_1$ (the score change along FGSM's direction), $\epsilon\|w\|_2$
 # (the typical change under random ±ε noise).

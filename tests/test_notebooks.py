@@ -31,6 +31,15 @@ def test_markdown_cells_come_in_both_languages(source):
     assert all(c.metadata.get("lang") is None for c in cells if c.cell_type == "code"), "code cells are shared"
 
 
+@pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])
+def test_headings_hold_no_tex(source):
+    # the page's table of contents shows a heading's text raw: $\epsilon$ would appear as it is typed
+    cells = jupytext.read(source, fmt="py:percent").cells
+    headings = [line for c in cells if c.cell_type == "markdown" for line in c.source.splitlines()
+                if line.startswith("#")]
+    assert headings and not [h for h in headings if "$" in h]
+
+
 @pytest.mark.parametrize("source,lang", CASES, ids=[f"{s.stem}-{lang}" for s, lang in CASES])
 def test_downloaded_ipynb_runs_from_a_temporary_folder(source, lang, tmp_path, monkeypatch):
     import nbformat
