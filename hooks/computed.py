@@ -11,6 +11,7 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
+import claims
 import questions
 import results
 from results import ComputeError
@@ -46,10 +47,16 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    """Run the page's claim checks (hooks/claims.py) and put in its numbers."""
     from mkdocs.exceptions import PluginError
+    lang = config["theme"]["language"]
+    where = f"docs/{lang}/{page.file.src_uri}"
+    computed = results.current()
     try:
-        return results.substitute(markdown, results.current(), page.file.src_uri)
-    except ComputeError as err:
+        markdown = claims.apply(markdown, {t: r.numbers for t, r in computed.items()}, where,
+                                twin=claims.twin_source(results.ROOT / "docs", lang, page.file.src_uri))
+        return results.substitute(markdown, computed, where)
+    except (ComputeError, claims.ClaimError) as err:
         raise PluginError(str(err)) from None
 
 

@@ -101,14 +101,33 @@ def _render_dollars(text: str, where: str) -> str:
     return _NOTEBOOK_MARKDOWN.sub(cell, text)
 
 
+_NOT_PROSE = re.compile(r"<(pre|code|script|style|textarea)\b.*?</\1>", re.S)
+_TEX_LEFT = re.compile(r"\$|\\[A-Za-z]+")
+
+
+def unrendered_tex(text: str, notebook: bool) -> list[str]:
+    """TeX a reader would see raw: a ``$`` or a ``\\command`` in the page's prose once every formula
+    the build renders (and all code) is taken out, e.g. ``$\\alpha = $`` that arithmatex skipped."""
+    text = _ARITHMATEX.sub(" ", text)
+    if notebook:
+        text = _NOTEBOOK_MARKDOWN.sub(lambda m: m.group(1) + _DOLLARS.sub(" ", m.group(2)) + m.group(3), text)
+    prose = html.unescape(re.sub(r"<[^>]+>", " ", _NOT_PROSE.sub(" ", text)))
+    return [prose[max(0, m.start() - 30):m.end() + 30].replace("\n", " ") for m in _TEX_LEFT.finditer(prose)]
+
+
 @event_priority(-50)  # after Material's search plugin has indexed the page
 def on_page_context(context, page, config, nav):
     """Render the page's math. Done after the search plugin has read page.content, so the search
     index holds each formula once, as its TeX source; KaTeX's output would put it there three times
     (MathML, the TeX annotation and the visible HTML: "(N,D)(N, D)(N,D)")."""
     where = page.file.src_uri
+    notebook = where.endswith((".py", ".ipynb"))
+    raw = unrendered_tex(page.content, notebook)
+    if raw:
+        raise PluginError(f"{where}: TeX the reader would see unrendered (write $...$ with no space "
+                          f"inside the dollars, or put it in code): " + " | ".join(map(repr, raw)))
     html_text = _render_arithmatex(page.content, where)
-    if page.file.src_uri.endswith((".py", ".ipynb")):
+    if notebook:
         html_text = _render_dollars(html_text, where)
     page.content = html_text
     return context

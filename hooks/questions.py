@@ -26,6 +26,7 @@ from pathlib import Path
 
 import yaml
 
+import claims
 import results as results_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +100,7 @@ def parse_page(path: Path, rel: str, ids: dict[str, str], results) -> tuple[dict
         answer = "\n".join(body).strip()
         if not answer:
             raise FaqError(f"{path}: question {qid} has no '!!! answer' block")
-        answer = results_module.substitute(answer, results, str(path))
+        answer = results_module.substitute(claims.CHECK.sub("", answer), results, str(path))
         answers.append(Answer(qid, meta["topic"], rel, m.group("title"), answer))
     return meta, answers
 

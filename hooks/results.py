@@ -242,12 +242,17 @@ def run_all(topics: list[str], root: Path = ROOT,
 
 
 def substitute(text: str, results: dict[str, Result], where: str) -> str:
-    """Replace ``{{ topic.key[:fmt] }}`` with the computed value; unknown keys are errors."""
+    """Replace ``{{ topic.key[:fmt] }}`` with the computed value; unknown keys, and floats without
+    a format spec, are errors."""
     def replace(m):
         result = results.get(m.group("topic"))
         if result is None or m.group("key") not in result.numbers:
             raise ComputeError(f"{where}: no computed value {m.group(0)}")
         value = result.numbers[m.group("key")]
+        if isinstance(value, float) and not m.group("fmt"):
+            raise ComputeError(f"{where}: {m.group(0)} is a float: give it a format spec "
+                               f"(e.g. {{{{ {m.group('topic')}.{m.group('key')}:.3g }}}}), so the page "
+                               "prints only the digits every machine agrees on")
         return format(value, m.group("fmt")) if m.group("fmt") else str(value)
     return PLACEHOLDER.sub(replace, text)
 
