@@ -340,12 +340,16 @@ def test_a_page_without_a_description_fails_the_build_and_is_named(tmp_path):
 
 # ---- deployment --------------------------------------------------------------------------------
 
-def test_pages_workflow_builds_with_the_pages_url_and_deploys_with_pinned_actions():
+def test_pages_workflow_tests_then_builds_with_the_pages_url_and_deploys_with_pinned_actions():
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
-    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    test, build, deploy = workflow["jobs"]["test"], workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    # nothing unverified is published: the whole suite, as CI runs it, before the build
+    assert build["needs"] == "test" and [s.get("run") for s in test["steps"] if "run" in s] == [".ci/run"]
+    assert "bookworm" in test["container"]      # Debian's chromium, as the browser tests expect
     steps = build["steps"]
-    uses = [s["uses"].split("@") for s in steps + deploy["steps"] if "uses" in s]
-    assert [name for name, _ in uses] == ["actions/checkout", "actions/setup-python", "actions/configure-pages",
+    uses = [s["uses"].split("@") for s in test["steps"] + steps + deploy["steps"] if "uses" in s]
+    assert [name for name, _ in uses] == ["actions/checkout", "actions/checkout", "actions/setup-python",
+                                          "actions/configure-pages",
                                           "actions/upload-pages-artifact", "actions/deploy-pages"]
     assert all(re.fullmatch(r"[0-9a-f]{40}", ref) for _, ref in uses), "actions pinned to commit SHAs"
     python = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python"))
