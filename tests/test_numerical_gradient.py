@@ -70,3 +70,32 @@ def test_df_must_match_the_output_shape():
 def test_rel_error_needs_equal_shapes():
     with pytest.raises(ValueError, match=r'\by\b'):
         rel_error(np.zeros(3), np.zeros(4))
+
+
+def test_the_array_checker_subtracts_before_weighting_as_cs231n_does():
+    """cs231n's eval_numerical_gradient_array computes sum((pos - neg) * df) / 2h. Weighting each
+    side first (sum(pos * df) - sum(neg * df)) is the same in exact arithmetic but not in floating
+    point: this test fails on that variant, which moved the normalization page's batchnorm dx error."""
+    rng = np.random.RandomState(231)
+    x, w, df = 5 * rng.randn(4, 5) + 12, rng.randn(5, 5), rng.randn(4, 5)
+    f = lambda x: np.tanh(x.dot(w) / 10) * 1e3
+
+    def cs231n(f, x, df, h=1e-5):            # the assignment's loop, verbatim in substance
+        grad = np.zeros_like(x)
+        it = np.nditer(x, flags=['multi_index'], op_flags=['readwrite'])
+        while not it.finished:
+            ix = it.multi_index
+            oldval = x[ix]
+            x[ix] = oldval + h
+            pos = f(x).copy()
+            x[ix] = oldval - h
+            neg = f(x).copy()
+            x[ix] = oldval
+            grad[ix] = np.sum((pos - neg) * df) / (2 * h)
+            it.iternext()
+        return grad
+
+    ours = eval_numerical_gradient_array(f, x, df)
+    np.testing.assert_array_equal(ours, cs231n(f, x, df))
+    weighted_first = eval_numerical_gradient(lambda x: np.sum(f(x) * df), x, verbose=False)
+    assert not np.array_equal(weighted_first, ours)
