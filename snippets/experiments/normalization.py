@@ -584,10 +584,16 @@ def report(outdir):
         demo_affine_std_over_gamma_max=float(np.max(demo['a_affine'].std(axis=0) / demo['gamma'])))
 
     x = random_block()
+    truth = truth_table(x, G)
+    bn_row, ln_row = truth[0], truth[1]
     values.update(truth_shape=shape_str(x.shape), truth_G=G,
                   truth_rows=markdown_rows(row._replace(gamma_shape=shape_str(row.gamma_shape))
-                                           for row in truth_table(x, G)),
-                  truth_C=int(x.shape[1]))
+                                           for row in truth),
+                  truth_N=int(x.shape[0]), truth_C=int(x.shape[1]),
+                  truth_bn_means=int(bn_row.means),
+                  truth_bn_values_per_mean=int(bn_row.values_per_mean),
+                  truth_ln_means=int(ln_row.means),
+                  truth_ln_values_per_mean=int(ln_row.values_per_mean))
 
     dependence = batch_dependence()
     values.update(ln_batch_dependence=dependence['layernorm'],
