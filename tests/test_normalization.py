@@ -10,9 +10,12 @@ import re
 import numpy as np
 import pytest
 
-from snippets.numerical_gradient import backward_errors
-from snippets.experiments.normalization import (channel_offset_data, fc_shape_flow,
-                                                notes_experiment, report)
+from snippets.numerical_gradient import backward_errors, eval_numerical_gradient_array, rel_error
+from snippets.experiments.normalization import (NOTEBOOK_SEEDS, channel_offset_data,
+                                                fc_shape_flow, naive_batchnorm_backward,
+                                                notebook_batchnorm_gradcheck,
+                                                notebook_gradcheck_over_seeds, notes_experiment,
+                                                report)
 from snippets.normalization import (batchnorm_backward, batchnorm_forward, layernorm_backward,
                                     layernorm_forward, spatial_batchnorm_backward,
                                     spatial_batchnorm_forward,
@@ -272,15 +275,25 @@ STRING_KEYS = {'flow_input_shape', 'flow_flat_shape', 'flow_bn_input_shape', 'fl
                'demo_a_shape', 'demo_gamma_shape', 'demo_before_mean', 'demo_before_std',
                'demo_after_mean', 'demo_after_std', 'demo_affine_mean', 'demo_affine_std',
                'truth_shape', 'truth_rows', 'conv_input_shape', 'conv_output_shape',
-               'conv_bn_gamma_shape', 'gradcheck_rows', 'gradcheck_worst'}
+               'conv_bn_gamma_shape', 'gradcheck_rows', 'gradcheck_worst',
+               'demo_x_shape', 'demo_w1_shape', 'demo_w2_shape',
+               'gn_gamma_shape', 'gn_dgamma_shape', 'gn_dbeta_shape'}
 INT_KEYS = {'bn_means_first_layer', 'bn_means_if_flattened', 'truth_G', 'conv_filters',
-            'conv_bn_means', 'steps_to_99pct'}
+            'conv_bn_means', 'steps_to_99pct', 'truth_C', 'nb_seed', 'truth_N',
+            'truth_bn_means', 'truth_bn_values_per_mean', 'truth_ln_means',
+            'truth_ln_values_per_mean', 'nb_num_seeds',
+            'nb_seed_first', 'nb_seed_last'}
 FLOAT_KEYS = {'ln_batch_dependence', 'bn_batch_dependence', 'bn_n1_max_abs_out_minus_beta',
               'sbn_right_channel_mean_max', 'sbn_wrong_channel_mean_max', 'sbn_wrong_max_diff',
               'gn_g1_vs_ln_max_diff', 'gn_gC_vs_in_max_diff', 'gn_vs_ln_rows_max_diff',
               'gn_vs_bn_rows_max_diff', 'running_frac_t10', 'running_frac_t50',
               'test_out_mean_after_5', 'test_out_mean_after_100', 'momentum', 'gradcheck_max',
-              'gradcheck_max_extended'}
+              'gradcheck_max_extended', 'demo_after_mean_abs_max',
+              'demo_affine_mean_minus_beta_max', 'demo_affine_std_over_gamma_min',
+              'demo_affine_std_over_gamma_max', 'running_max_dev_from_theory',
+              'nb_dx_error', 'nb_dgamma_error', 'nb_dbeta_error', 'nb_naive_dx_error',
+              'nb_dx_median', 'nb_dx_q90', 'nb_dx_max', 'nb_dx_frac_below_1e8',
+              'nb_dx_frac_below_1e7', 'nb_dx_extended_max', 'nb_dx_extended_median'}
 
 
 def test_report_returns_exactly_the_page_keys_as_json_values(values):
@@ -293,7 +306,7 @@ def test_report_returns_exactly_the_page_keys_as_json_values(values):
 
 def test_report_writes_both_figures(result):
     _, outdir = result
-    for name in ('cube.svg', 'running_mean.svg'):
+    for name in ('cube.svg', 'running_mean.svg', 'gradcheck_seeds.svg'):
         svg = (outdir / name).read_text()
         assert svg.startswith('<?xml') and '</svg>' in svg
         assert '<dc:date>' not in svg              # metadata={'Date': None}: same bytes each run
@@ -385,6 +398,10 @@ def test_truth_table_counts_are_products_of_the_shape(values):
         assert [method, axes, int(means), int(per_mean), gamma_shape] == \
             [want[0], want[1], want[2], want[3], str(want[4])]
         assert int(means) * int(per_mean) == N * C * H * W
+    # the page's "one layer per example" is LN: N groups; BN has one group per feature
+    assert values['truth_N'] == N and values['truth_C'] == C
+    assert (values['truth_bn_means'], values['truth_bn_values_per_mean']) == (C * H * W, N)
+    assert (values['truth_ln_means'], values['truth_ln_values_per_mean']) == (N, C * H * W)
     assert [row[1].split()[0] for row in table] == [
         'batchnorm_forward', 'layernorm_forward', 'spatial_batchnorm_forward',
         'spatial_groupnorm_forward', 'spatial_groupnorm_forward']
@@ -487,3 +504,90 @@ def test_gradient_check_rows_cover_every_backward(values):
     assert values['gradcheck_max_extended'] < 1e-7
     # and the float64 worst case really is rounding noise: extended precision shrinks it
     assert values['gradcheck_max_extended'] < values['gradcheck_max'] / 10
+
+
+def test_notes_demo_sizes_are_layer_sizes_not_an_image(values):
+    # the notes' comment reads N, D1, D2, D3 = 200, 50, 60, 3 as "200 photos of 50*60*3": X has
+    # only D1 = 50 numbers per example, W1 and W2 are the weights of two affine layers
+    assert values['demo_x_shape'] == '(200, 50)'
+    assert values['demo_w1_shape'] == '(50, 60)' and values['demo_w2_shape'] == '(60, 3)'
+
+
+def test_notes_demo_claims_mean_beta_std_just_below_gamma(values):
+    # mean(gamma x_hat + beta) = beta up to rounding of 200 terms of order 10 (~1e-15)
+    assert values['demo_after_mean_abs_max'] < 1e-13
+    assert values['demo_affine_mean_minus_beta_max'] < 1e-12
+    # std / gamma = sqrt(var / (var + eps)) = 1 - eps / (2 var) + ...: var > 700 gives < 1e-8 short
+    assert 1 - 1e-8 < values['demo_affine_std_over_gamma_min']
+    assert values['demo_affine_std_over_gamma_max'] < 1
+
+
+def test_groupnorm_gamma_and_gradients_shapes_in_report(values):
+    assert values['gn_gamma_shape'] == values['gn_dgamma_shape'] == values['gn_dbeta_shape'] \
+        == str((1, values['truth_C'], 1, 1))
+
+
+def test_running_mean_points_lie_on_the_curve(values):
+    # the batch means are exactly mu up to rounding, so the recursion is the geometric sum
+    assert values['running_max_dev_from_theory'] < 1e-12
+
+
+# The notebook's own gradient-check cell --------------------------------------------------------
+
+def notebook_cell_reference(seed):
+    """BatchNormalization.ipynb's "Batchnorm backward" cell, with numpy's global seed as the
+    notebook does (the experiment uses RandomState), restoring the global state afterwards."""
+    state = np.random.get_state()
+    try:
+        np.random.seed(seed)
+        N, D = 4, 5
+        x = 5 * np.random.randn(N, D) + 12
+        gamma = np.random.randn(D)
+        beta = np.random.randn(D)
+        dout = np.random.randn(N, D)
+    finally:
+        np.random.set_state(state)
+    bn_param = {'mode': 'train'}
+    fx = lambda x: batchnorm_forward(x, gamma, beta, bn_param)[0]
+    dx_num = eval_numerical_gradient_array(fx, x, dout)
+    _, cache = batchnorm_forward(x, gamma, beta, bn_param)
+    dx, _, _ = batchnorm_backward(dout, cache)
+    return rel_error(dx_num, dx), x
+
+
+def test_notebook_cell_uses_the_notebooks_draws(values):
+    error, x = notebook_cell_reference(231)
+    assert values['nb_seed'] == 231
+    assert values['nb_dx_error'] == error            # same draws, same operations: same bits
+    # the old page's 8.3e-7 came from default_rng(231), a different generator: different numbers
+    assert not np.allclose(5 * np.random.default_rng(231).standard_normal((4, 5)) + 12, x)
+
+
+def test_notebook_cell_meets_the_notebooks_expectation(values):
+    # the notebook's comment: "You should expect to see relative errors between 1e-13 and 1e-8"
+    for key in ('nb_dx_error', 'nb_dgamma_error', 'nb_dbeta_error'):
+        assert 1e-13 < values[key] < 1e-8, key
+    # a backward pass without the terms through the mean and variance fails by far
+    assert values['nb_naive_dx_error'] > 1e-2
+    assert notebook_batchnorm_gradcheck(231, backward=naive_batchnorm_backward)[0] > 1e-2
+
+
+def test_the_spread_over_seeds_is_rounding_noise(values):
+    assert values['nb_num_seeds'] == len(NOTEBOOK_SEEDS) == 200
+    assert (values['nb_seed_first'], values['nb_seed_last']) == (0, 199)
+    # "most seeds are below 1e-8": with 200 seeds a fraction's standard error is at most 0.035,
+    # and the page says "most", so it must clear 0.5 by more than that
+    assert values['nb_dx_frac_below_1e8'] > 0.5 + 0.035
+    assert values['nb_dx_median'] < 1e-8 < values['nb_dx_q90'] <= values['nb_dx_max']
+    assert values['nb_dx_frac_below_1e8'] <= values['nb_dx_frac_below_1e7']
+    # extended precision shrinks the typical error by far more than 10x, and every one is below
+    # cs231n's 1e-7: the spread is the numerical side's rounding, not the formula
+    assert values['nb_dx_extended_median'] < values['nb_dx_median'] / 100
+    assert values['nb_dx_extended_max'] < 1e-7 < values['nb_dx_max']
+
+
+def test_seed_distribution_recomputed_on_a_few_seeds():
+    seeds = [0, 1, 231]
+    again = notebook_gradcheck_over_seeds(seeds)
+    assert [notebook_batchnorm_gradcheck(s)[0] for s in seeds] == list(again['float64'])
+    assert again['float64'][2] == notebook_cell_reference(231)[0]

@@ -84,7 +84,8 @@ def test_cs231n_momentum_0_9_is_torch_momentum_0_1():
 
 def test_torch_refuses_one_example_in_training_where_ours_returns_beta():
     x, gamma, beta = inputs((1, 4), 4)
-    with pytest.raises(ValueError):
+    # the page quotes torch's reason: one value per channel, so the batch variance is 0
+    with pytest.raises(ValueError, match='Expected more than 1 value per channel when training'):
         torch_batchnorm(x, gamma, beta, {'mode': 'train'})
     out, _ = batchnorm_forward(x, gamma, beta, {'mode': 'train'})
     assert np.array_equal(out[0], beta)            # x - mean is exactly 0 for N = 1
@@ -97,3 +98,13 @@ def test_with_four_examples_torch_running_var_is_four_thirds_of_ours():
     batchnorm_forward(x, gamma, beta, ours)
     torch_batchnorm(x, gamma, beta, theirs)
     np.testing.assert_allclose(theirs['running_var'] / ours['running_var'], 4 / 3, rtol=1e-12)
+
+
+def test_torch_accepts_one_image_in_spatial_batchnorm_when_h_times_w_exceeds_one():
+    # the refusal is about one value per channel: (1, C, H, W) has H * W values per channel
+    x, gamma, beta = inputs((1, 3, 2, 2), 3)
+    ours_param, torch_param = {'mode': 'train'}, {'mode': 'train'}
+    assert_same_pass(spatial_batchnorm_forward, torch_spatial_batchnorm, spatial_batchnorm_backward,
+                     (x, gamma, beta), ((ours_param,), (torch_param,)))
+    with pytest.raises(ValueError, match='more than 1 value per channel'):
+        torch_spatial_batchnorm(x[:, :, :1, :1], gamma, beta, {'mode': 'train'})

@@ -18,9 +18,13 @@ the layers of snippets.normalization on random data with fixed seeds:
 6. After a conv layer C is the number of filters, not 3.
 7. The running averages start at 0 and reach mu only as 1 - momentum^t, which biases test mode
    early in training.
-Last, every backward pass is gradient-checked, in float64 as in the assignment and in extended
-precision. report() writes two figures: the four blocks of Wu & He (2018), Fig. 2 (cube.svg) and
-running_mean / mu against t (running_mean.svg).
+Last, the gradient checks. First the "Batchnorm backward" cell of BatchNormalization.ipynb exactly
+as the notebook runs it (np.random.seed(231), N, D = 4, 5, x = 5 * randn + 12), then the same cell
+over 200 seeds: the relative errors are rounding noise and spread over orders of magnitude, so one
+draw says little; in extended precision they all shrink. Then every backward pass on this site's own
+draws, in float64 and in extended precision. report() writes three figures: the four blocks of
+Wu & He (2018), Fig. 2 (cube.svg), running_mean / mu against t (running_mean.svg) and the
+distribution of the notebook cell's dx error over seeds (gradcheck_seeds.svg).
 """
 from collections import namedtuple
 from pathlib import Path
@@ -33,7 +37,7 @@ from snippets.normalization import (batchnorm_backward, batchnorm_forward, layer
                                     spatial_batchnorm_forward,
                                     spatial_batchnorm_forward_wrong_reshape,
                                     spatial_groupnorm_backward, spatial_groupnorm_forward)
-from snippets.numerical_gradient import backward_errors
+from snippets.numerical_gradient import backward_errors, eval_numerical_gradient_array, rel_error
 from snippets.reporting import OKABE_ITO, markdown_rows, pyplot, save_svg, shape_str
 
 # Settings ----------------------------------------------------------------------------------
@@ -48,6 +52,8 @@ CONV_FILTERS = 16
 MOMENTUM = 0.9                          # cs231n's default: weight of the old running average
 TARGET = 0.99                           # the fraction of mu that running_mean has to reach
 FIGURE_STEPS = 60                       # steps shown in running_mean.svg
+NOTEBOOK_SEED = 231                     # np.random.seed(231) in the notebook's gradient-check cell
+NOTEBOOK_SEEDS = range(200)             # the seeds of the distribution, fixed before looking
 
 
 # Data --------------------------------------------------------------------------------------
@@ -137,8 +143,11 @@ def notes_experiment():
     random data, then batchnorm_forward with gamma = 1, beta = 0 and with other gamma, beta.
     RandomState(231) draws the same numbers as the notebook's np.random.seed(231).
 
+    N, D1, D2, D3 = 200, 50, 60, 3 are layer sizes, not an image: X holds N examples of D1
+    features, W1 maps them to D2 hidden units, W2 to D3 outputs.
+
     Returns a dict of arrays: a (N, D3) before normalization, a_norm with gamma = 1, beta = 0,
-    a_affine with the gamma (D3,) and beta (D3,) that it also returns.
+    a_affine with the gamma (D3,) and beta (D3,) that it also returns, and X, W1, W2.
     """
     rng = np.random.RandomState(231)
     N, D1, D2, D3 = 200, 50, 60, 3
@@ -151,7 +160,8 @@ def notes_experiment():
     gamma = np.asarray([1.0, 2.0, 3.0])
     beta = np.asarray([11.0, 12.0, 13.0])
     a_affine, _ = batchnorm_forward(a, gamma, beta, {'mode': 'train'})
-    return {'a': a, 'a_norm': a_norm, 'a_affine': a_affine, 'gamma': gamma, 'beta': beta}
+    return {'a': a, 'a_norm': a_norm, 'a_affine': a_affine, 'gamma': gamma, 'beta': beta,
+            'X': X, 'W1': W1, 'W2': W2}
 
 
 TruthRow = namedtuple('TruthRow', 'method function axes means values_per_mean gamma_shape')
@@ -253,6 +263,21 @@ def groupnorm_checks(x, G, eps=1e-5):
             'vs_bn_rows': diff(gn(G), bn(rows))}
 
 
+def groupnorm_gradient_shapes(x, G, seed=0):
+    """
+    The shapes of GN's gamma and of the gradients spatial_groupnorm_backward returns for it,
+    with gamma and beta of the assignment's shape (1, C, 1, 1).
+
+    Returns a dict of shape tuples: gamma, dgamma, dbeta
+    """
+    C = x.shape[1]
+    rng = np.random.default_rng(seed)
+    gamma, beta = rng.standard_normal((1, C, 1, 1)), rng.standard_normal((1, C, 1, 1))
+    out, cache = spatial_groupnorm_forward(x, gamma, beta, G, {})
+    _, dgamma, dbeta = spatial_groupnorm_backward(rng.standard_normal(out.shape), cache)
+    return {'gamma': gamma.shape, 'dgamma': dgamma.shape, 'dbeta': dbeta.shape}
+
+
 def conv_batchnorm_experiment(seed=0):
     """
     Spatial batchnorm after a 3x3 conv layer (stride 1, pad 1) of CONV_FILTERS filters on
@@ -308,6 +333,66 @@ def first_step_reaching(fractions, target):
     return int(reached[0]) + 1
 
 
+def naive_batchnorm_backward(dout, cache):
+    """
+    WRONG batchnorm backward, for comparison: dx = dout * gamma / std, as if the mean and the
+    variance did not depend on x. Same inputs and outputs as batchnorm_backward.
+    """
+    x_hat, gamma, mean, std, mode = cache
+    return dout * gamma / std, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+
+
+def notebook_batchnorm_gradcheck(seed=NOTEBOOK_SEED, backward=batchnorm_backward, h=1e-5,
+                                 dtype=None):
+    """
+    The "Batchnorm backward" cell of BatchNormalization.ipynb (assignment 2): after
+    np.random.seed(seed), N, D = 4, 5; x = 5 * randn(N, D) + 12; gamma = randn(D);
+    beta = randn(D); dout = randn(N, D); then rel_error between the numerical gradients
+    (centred differences, step h) and the analytic ones. RandomState(seed) draws the same numbers
+    as np.random.seed(seed), without touching numpy's global state.
+
+    Inputs:
+    - seed: the notebook's np.random.seed
+    - backward: the backward pass to check, as batchnorm_backward
+    - h: step of the centred differences
+    - dtype: dtype of the numerical side (np.longdouble: extended precision), default float64
+
+    Returns:
+    - errors: tuple of floats (dx error, dgamma error, dbeta error)
+    """
+    rs = np.random.RandomState(seed)
+    N, D = 4, 5
+    x = 5 * rs.randn(N, D) + 12
+    gamma = rs.randn(D)
+    beta = rs.randn(D)
+    dout = rs.randn(N, D)
+    bn_param = {'mode': 'train'}
+    _, cache = batchnorm_forward(x, gamma, beta, bn_param)
+    analytic = backward(dout, cache)
+    x, gamma, beta = (np.array(a, dtype=dtype) for a in (x, gamma, beta))
+    df = dout.astype(x.dtype)
+    fx = lambda x: batchnorm_forward(x, gamma, beta, bn_param)[0]
+    fg = lambda a: batchnorm_forward(x, a, beta, bn_param)[0]
+    fb = lambda b: batchnorm_forward(x, gamma, b, bn_param)[0]
+    numerical = (eval_numerical_gradient_array(fx, x, df, h=h),
+                 eval_numerical_gradient_array(fg, gamma.copy(), df, h=h),
+                 eval_numerical_gradient_array(fb, beta.copy(), df, h=h))
+    return tuple(rel_error(n, a) for n, a in zip(numerical, analytic))
+
+
+def notebook_gradcheck_over_seeds(seeds=NOTEBOOK_SEEDS):
+    """
+    The notebook's batchnorm dx check for each seed, with the numerical gradient in float64
+    (h = 1e-5, as the notebook) and in extended precision (np.longdouble, h = 1e-6).
+
+    Returns a dict of arrays of shape (len(seeds),): float64, extended
+    """
+    float64 = [notebook_batchnorm_gradcheck(seed)[0] for seed in seeds]
+    extended = [notebook_batchnorm_gradcheck(seed, h=1e-6, dtype=np.longdouble)[0]
+                for seed in seeds]
+    return {'float64': np.array(float64), 'extended': np.array(extended)}
+
+
 GradcheckRow = namedtuple('GradcheckRow', 'function gradient error_float64 error_extended')
 
 
@@ -316,6 +401,8 @@ def gradient_check_table(seed=231):
     backward_errors for every backward pass here, twice: with the numerical gradient in float64
     and h = 1e-5, as in the assignment, and in extended precision (np.longdouble, h = 1e-6),
     whose rounding noise is ~1000 times smaller. The backward passes are float64 in both.
+    These are this site's own draws (default_rng(seed)), not the notebook's np.random.seed(231):
+    notebook_batchnorm_gradcheck runs the notebook's cell itself.
     The data's seed must differ from backward_errors' seed for dout: with the same stream,
     dout would be a linear function of x, and dx, nearly 0, would be all rounding noise.
 
@@ -425,6 +512,32 @@ def running_mean_figure(fractions, momentum, target=0.99):
     return fig
 
 
+def gradcheck_seeds_figure(float64, extended, notebook_error, expected=1e-8):
+    """Histograms of log10 of the notebook cell's dx error over seeds, with the numerical
+    gradient in float64 and in extended precision; the notebook's expected bound and its own
+    seed's error as vertical lines."""
+    plt = pyplot()
+    logs64, logs_ext = np.log10(float64), np.log10(extended)
+    low = np.floor(min(logs64.min(), logs_ext.min()))
+    high = np.ceil(max(logs64.max(), logs_ext.max()))
+    bins = np.arange(low, high + 0.25, 0.25)
+    fig, ax = plt.subplots(figsize=(7.0, 3.2))
+    ax.hist(logs64, bins=bins, color=OKABE_ITO['blue'], alpha=0.8,
+            label='float64, $h = 10^{-5}$')
+    ax.hist(logs_ext, bins=bins, histtype='step', color=OKABE_ITO['orange'], linewidth=2,
+            label='np.longdouble, $h = 10^{-6}$')
+    ax.axvline(np.log10(expected), color=OKABE_ITO['black'], linestyle='--', linewidth=1.2)
+    ax.text(np.log10(expected) + 0.08, ax.get_ylim()[1] * 0.92, f'$10^{{{np.log10(expected):.0f}}}$',
+            fontsize=10)
+    ax.axvline(np.log10(notebook_error), color=OKABE_ITO['vermillion'], linestyle=':',
+               linewidth=1.6, label=f'np.random.seed({NOTEBOOK_SEED})')
+    ax.set_xlabel('$\\log_{10}$ rel_error(dx_num, dx)', fontsize=11)
+    ax.grid(alpha=0.3)
+    ax.legend(loc='upper right', fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
 # Report ------------------------------------------------------------------------------------
 
 def _numbers(values, spec='#.3g'):
@@ -434,7 +547,8 @@ def _numbers(values, spec='#.3g'):
 
 def report(outdir):
     """
-    Run every experiment of the page (fixed seeds), write cube.svg and running_mean.svg into
+    Run every experiment of the page (fixed seeds), write cube.svg, running_mean.svg and
+    gradcheck_seeds.svg into
     outdir (created if missing) and return the page's numbers: a dict keyed by the page's
     placeholders.
     """
@@ -460,12 +574,26 @@ def report(outdir):
         demo_after_mean=_numbers(demo['a_norm'].mean(axis=0), '.1e'),
         demo_after_std=_numbers(demo['a_norm'].std(axis=0)),
         demo_affine_mean=_numbers(demo['a_affine'].mean(axis=0)),
-        demo_affine_std=_numbers(demo['a_affine'].std(axis=0)))
+        demo_affine_std=_numbers(demo['a_affine'].std(axis=0)),
+        demo_x_shape=shape_str(demo['X'].shape), demo_w1_shape=shape_str(demo['W1'].shape),
+        demo_w2_shape=shape_str(demo['W2'].shape),
+        demo_after_mean_abs_max=float(np.max(np.abs(demo['a_norm'].mean(axis=0)))),
+        demo_affine_mean_minus_beta_max=float(np.max(np.abs(demo['a_affine'].mean(axis=0)
+                                                            - demo['beta']))),
+        demo_affine_std_over_gamma_min=float(np.min(demo['a_affine'].std(axis=0) / demo['gamma'])),
+        demo_affine_std_over_gamma_max=float(np.max(demo['a_affine'].std(axis=0) / demo['gamma'])))
 
     x = random_block()
+    truth = truth_table(x, G)
+    bn_row, ln_row = truth[0], truth[1]
     values.update(truth_shape=shape_str(x.shape), truth_G=G,
                   truth_rows=markdown_rows(row._replace(gamma_shape=shape_str(row.gamma_shape))
-                                           for row in truth_table(x, G)))
+                                           for row in truth),
+                  truth_N=int(x.shape[0]), truth_C=int(x.shape[1]),
+                  truth_bn_means=int(bn_row.means),
+                  truth_bn_values_per_mean=int(bn_row.values_per_mean),
+                  truth_ln_means=int(ln_row.means),
+                  truth_ln_values_per_mean=int(ln_row.values_per_mean))
 
     dependence = batch_dependence()
     values.update(ln_batch_dependence=dependence['layernorm'],
@@ -480,6 +608,10 @@ def report(outdir):
     gn = groupnorm_checks(x, G)
     values.update(gn_g1_vs_ln_max_diff=gn['g1_vs_ln'], gn_gC_vs_in_max_diff=gn['gC_vs_in'],
                   gn_vs_ln_rows_max_diff=gn['vs_ln_rows'], gn_vs_bn_rows_max_diff=gn['vs_bn_rows'])
+    gn_shapes = groupnorm_gradient_shapes(x, G)
+    values.update(gn_gamma_shape=shape_str(gn_shapes['gamma']),
+                  gn_dgamma_shape=shape_str(gn_shapes['dgamma']),
+                  gn_dbeta_shape=shape_str(gn_shapes['dbeta']))
 
     conv = conv_batchnorm_experiment()
     values.update(conv_input_shape=shape_str(conv['input_shape']), conv_filters=conv['filters'],
@@ -491,7 +623,25 @@ def report(outdir):
     values.update(running_frac_t10=float(fractions[9]), running_frac_t50=float(fractions[49]),
                   steps_to_99pct=first_step_reaching(fractions, TARGET),
                   test_out_mean_after_5=test_means[5], test_out_mean_after_100=test_means[100],
-                  momentum=MOMENTUM)
+                  momentum=MOMENTUM,
+                  running_max_dev_from_theory=float(np.max(np.abs(
+                      fractions - (1 - MOMENTUM ** np.arange(1, len(fractions) + 1))))))
+
+    nb_dx, nb_dgamma, nb_dbeta = notebook_batchnorm_gradcheck(NOTEBOOK_SEED)
+    nb_naive_dx = notebook_batchnorm_gradcheck(NOTEBOOK_SEED, backward=naive_batchnorm_backward)[0]
+    seeds = notebook_gradcheck_over_seeds(NOTEBOOK_SEEDS)
+    errors = seeds['float64']
+    values.update(nb_seed=NOTEBOOK_SEED, nb_dx_error=nb_dx, nb_dgamma_error=nb_dgamma,
+                  nb_dbeta_error=nb_dbeta, nb_naive_dx_error=nb_naive_dx,
+                  nb_num_seeds=len(errors), nb_seed_first=int(NOTEBOOK_SEEDS[0]),
+                  nb_seed_last=int(NOTEBOOK_SEEDS[-1]),
+                  nb_dx_median=float(np.median(errors)),
+                  nb_dx_q90=float(np.quantile(errors, 0.9)),
+                  nb_dx_max=float(errors.max()),
+                  nb_dx_frac_below_1e8=float(np.mean(errors < 1e-8)),
+                  nb_dx_frac_below_1e7=float(np.mean(errors < 1e-7)),
+                  nb_dx_extended_max=float(seeds['extended'].max()),
+                  nb_dx_extended_median=float(np.median(seeds['extended'])))
 
     rows = gradient_check_table()
     worst = max(rows, key=lambda row: row.error_float64)
@@ -505,4 +655,5 @@ def report(outdir):
     save_svg(cube_figure(G=G), outdir / 'cube.svg')
     save_svg(running_mean_figure(fractions[:FIGURE_STEPS], MOMENTUM, TARGET),
              outdir / 'running_mean.svg')
+    save_svg(gradcheck_seeds_figure(errors, seeds['extended'], nb_dx), outdir / 'gradcheck_seeds.svg')
     return values
