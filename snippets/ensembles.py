@@ -163,6 +163,7 @@ def mean_nll(models, X, y):
 
 
 @checked(_check_ambiguity_decomposition)
+# --8<-- [start:ambiguity]
 def ambiguity_decomposition(probs, y):
     """
     Krogh & Vedelsby (1995): for the mean f = (1/K) sum_k f_k of K predictions and a target t,
@@ -185,6 +186,7 @@ def ambiguity_decomposition(probs, y):
     brier = lambda p: float(np.mean(np.sum((p - target) ** 2, axis=1)))
     return {'ensemble': brier(f), 'members': float(np.mean([brier(p) for p in probs])),
             'ambiguity': float(np.mean([np.mean(np.sum((p - f) ** 2, axis=1)) for p in probs]))}
+# --8<-- [end:ambiguity]
 
 
 @checked(_check_average_weights)

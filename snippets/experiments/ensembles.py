@@ -43,6 +43,8 @@ COMBINES = ('probabilities', 'logits', 'vote')
 # own width and L2 strength (every pair of these), chosen before any of them was trained
 DIVERSE = {'hidden_dims': (16, 32, 64, 128, 256), 'regs': (1e-4, 1e-2)}
 AVERAGING = {'ema_decay': 0.95, 'last_epochs': 5}
+# copies spawned from one shared net: trained base_epochs, then K copies trained fine_epochs more
+SPAWN = {'K': 5, 'seed': 100, 'base_epochs': 10, 'fine_epochs': 10}
 
 
 # ---- Preprocessing and training ---------------------------------------------------------------
@@ -100,18 +102,25 @@ def nll(probs, y):
     return float(-np.mean(np.log(probs[np.arange(len(y)), y])))
 
 
+def brier(probs, y):
+    """Mean Brier score: the squared distance of probs (N, C) from the one-hot labels y."""
+    return float(np.mean(np.sum((probs - np.eye(probs.shape[1])[y]) ** 2, axis=1)))
+
+
 def subset_curves(probs, y):
     """
-    The expected accuracy and log loss of an ensemble of K models drawn at random from the
-    list, computed exactly: the mean over ALL K-subsets (1023 of them for 10 models), for
-    K = 1..len(probs). probs: each model's probabilities (N, C). Returns (accuracy, nll) lists.
+    The expected accuracy, log loss and Brier score of an ensemble of K models drawn at random
+    from the list, computed exactly: the mean over ALL K-subsets (1023 of them for 10 models),
+    for K = 1..len(probs). probs: each model's probabilities (N, C).
+    Returns a dict of lists: acc, nll, brier.
     """
-    n, acc, loss = len(probs), [], []
+    n, curves = len(probs), {'acc': [], 'nll': [], 'brier': []}
     for K in range(1, n + 1):
         means = [np.mean([probs[i] for i in s], axis=0) for s in itertools.combinations(range(n), K)]
-        acc.append(float(np.mean([np.mean(p.argmax(axis=1) == y) for p in means])))
-        loss.append(float(np.mean([nll(p, y) for p in means])))
-    return acc, loss
+        curves['acc'].append(float(np.mean([np.mean(p.argmax(axis=1) == y) for p in means])))
+        curves['nll'].append(float(np.mean([nll(p, y) for p in means])))
+        curves['brier'].append(float(np.mean([brier(p, y) for p in means])))
+    return curves
 
 
 def log_loss_curves(probs, y):
@@ -121,7 +130,7 @@ def log_loss_curves(probs, y):
     - nll_single: each model's log loss
     - nll_first_k: the log loss of the ensemble of the first K models, K = 1..n
     - nll_member_mean_first_k: the mean log loss of those K members (Jensen's bound)
-    - nll_subsets: the exact mean over all K-subsets (subset_curves)
+    - nll_subsets, brier_subsets: the exact means over all K-subsets (subset_curves)
     - pair_nll_rises: over ordered pairs (i, j), i != j, how often adding model j to model i
       raises the log loss above model i's own; pairs: their number
     """
@@ -129,10 +138,11 @@ def log_loss_curves(probs, y):
     single = [nll(p, y) for p in probs]
     rises = sum(nll((probs[i] + probs[j]) / 2, y) > single[i]
                 for i in range(n) for j in range(n) if i != j)
+    subsets = subset_curves(probs, y)
     return {'nll_single': single,
             'nll_first_k': [nll(np.mean(probs[:K], axis=0), y) for K in range(1, n + 1)],
             'nll_member_mean_first_k': [float(np.mean(single[:K])) for K in range(1, n + 1)],
-            'nll_subsets': subset_curves(probs, y)[1],
+            'nll_subsets': subsets['nll'], 'brier_subsets': subsets['brier'],
             'pair_nll_rises': int(rises), 'pairs': n * (n - 1)}
 
 
@@ -148,7 +158,7 @@ def accuracy_curves(params, pre, X, y):
     models = [make_model(p, pre) for p in params]
     curves = {'individual': [accuracy([m], X, y) for m in models]}
     curves.update({c: ensemble_curve(models, X, y, c) for c in COMBINES})
-    curves['subsets'] = subset_curves([softmax(m(X)) for m in models], y)[0]
+    curves['subsets'] = subset_curves([softmax(m(X)) for m in models], y)['acc']
     curves['weight_average'] = [accuracy([make_model(average_weights(params[:K]), pre)], X, y)
                                 for K in range(1, len(params) + 1)]
     return curves
@@ -205,7 +215,8 @@ def weight_distance(a, b):
     return float(norm({k: a[k] - b[k] for k in a}) / ((norm(a) + norm(b)) / 2))
 
 
-def soup(data, pre, K=5, seed=100, base_epochs=10, fine_epochs=10):
+def soup(data, pre, K=SPAWN['K'], seed=SPAWN['seed'], base_epochs=SPAWN['base_epochs'],
+         fine_epochs=SPAWN['fine_epochs']):
     """A shared net (init seed, base_epochs), then K copies of it trained on, with the same
     settings, that differ only in their data order (seeds seed+1..seed+K): Frankle et al.'s
     (2020) "spawning", not Wortsman et al.'s (2022) soups over fine-tuning hyperparameters.
@@ -338,7 +349,9 @@ def report(outdir):
         vote_ties_2=vote_ties(models[:2], X), vote_ties_10=vote_ties(models, X),
         subset_1=subsets[0], subset_2=subsets[1], subset_5=subsets[4], subset_10=subsets[-1],
         acc_individual=individual, acc_first_k=prob, acc_subsets=subsets,
-        acc_weight_average=curves['weight_average'],
+        acc_logits=curves['logits'], acc_vote=curves['vote'],
+        acc_weight_average=curves['weight_average'], acc_subsets_max=max(subsets),
+        acc_subsets_best_K=int(np.argmax(subsets)) + 1,
         curve_drops=int(sum(b < a for a, b in zip(prob, prob[1:]))),
         nll_single_mean=float(np.mean([mean_nll([m], X, y) for m in models])),
         nll_ens_10=mean_nll(models, X, y),
@@ -354,7 +367,9 @@ def report(outdir):
     # the log loss as models are added: Jensen bounds it by the members' mean, nothing more
     probs = [softmax(m(X)) for m in models]
     loss = log_loss_curves(probs, y)
-    values.update(loss, nll_best_single=min(loss['nll_single']),
+    values.update(loss, nll_best_single=min(loss['nll_single']), nll_first_4=loss['nll_first_k'][3],
+                  nll_first_8=loss['nll_first_k'][7],
+                  pair_nll_rise_frac=loss['pair_nll_rises'] / loss['pairs'],
                   **{f'brier_{k}': v for k, v in ambiguity_decomposition(probs, y).items()})
 
     # the diverse ensemble: the same seeds, each net its own width and L2 strength
@@ -372,6 +387,8 @@ def report(outdir):
         diverse_nll_best_single=min(d_loss['nll_single']), diverse_nll_ens=d_loss['nll_first_k'][-1],
         diverse_nll_first_k=d_loss['nll_first_k'], diverse_nll_subsets=d_loss['nll_subsets'],
         diverse_pair_nll_rises=d_loss['pair_nll_rises'],
+        diverse_nll_member_mean_first_k=d_loss['nll_member_mean_first_k'],
+        diverse_nll_single=d_loss['nll_single'], diverse_regs=[reg for _, reg, _ in diverse],
         **{f'diverse_brier_{k}': v for k, v in ambiguity_decomposition(d_probs, y).items()},
         **{f'diverse_{k}': v for k, v in shared_errors(d_models, X, y).items()})
     values['diverse_rows'] = '\n'.join(
@@ -392,13 +409,15 @@ def report(outdir):
         dist_independent=weight_distance(params[0], params[1]),
         dist_aligned=weight_distance(params[0], align_hidden(params[0], params[1])),
         dist_spawned=weight_distance(fine_tunes['tuned'][0], fine_tunes['tuned'][1]),
-        soup_k=len(tuned_models),
+        soup_k=len(tuned_models), soup_base_epochs=SPAWN['base_epochs'],
+        soup_fine_epochs=SPAWN['fine_epochs'],
         soup_single_mean=float(np.mean([accuracy([m], X, y) for m in tuned_models])),
         soup_acc=accuracy([make_model(fine_tunes['soup'], pre)], X, y),
         soup_ensemble=accuracy(tuned_models, X, y))
 
     # a member trained on other preprocessing, fed its own or the others'
     values.update(wrong_preprocessing(data, models, pre))
+    values['mixed_diff_images'] = int(round((values['mixed_right'] - values['mixed_wrong']) * len(y)))
 
     single_right, pair_right = vote_counterexample()
     values.update(counter_single=single_right, counter_pair=pair_right)
