@@ -194,8 +194,9 @@ def ambiguity_decomposition(probs, y):
 def average_weights(param_list):
     """
     The entrywise mean of several nets' parameters: ONE net whose W1 is the mean of the W1s,
-    and so on. Meaningful only when the nets' hidden units correspond (one run, or fine-tunes
-    of one shared net); for independently initialized nets it is the wrong thing to do.
+    and so on. Meaningful only when the nets' hidden units correspond (one run, copies of one
+    shared net trained on, or nets matched by align_hidden); for independently initialized nets
+    as they stand it is the wrong thing to do.
 
     Inputs:
     - param_list: non-empty list of dicts W1, b1, W2, b2, all of the same shapes

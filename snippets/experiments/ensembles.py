@@ -4,20 +4,28 @@ Model ensembles on the digits (the page "ensembles").
 Ten small two-layer nets (64 inputs -> 64 ReLU units -> 10 classes, snippets.layers) differ only
 in the seed of their initialization and of their data order. Each is trained by SGD with momentum
 on 1000 digits, with its own preprocessing (pixels / 16 minus the training mean); the other 797
-digits are held out (nothing is tuned here, so there is no validation set). The page measures:
+digits are the test set (nothing is tuned here, so there is no validation set). The page measures:
 
-- the held-out accuracy of each net, and of the ensemble of the first K nets, K = 1..10, for the
-  three ways of combining of ensemble_predict (probabilities, logits, vote), and the mean over
-  random K-subsets (the expected accuracy of an ensemble of K, without the luck of one order);
-- why the WEIGHTS of independent nets cannot be averaged: renumbering a net's hidden units keeps
-  its function, but averaging it with its renumbered self does not; the weights of 2 and 10
-  independent nets averaged, and the same after matching the hidden units;
-- weight averages that work: along one run (EMA of the weights, the mean of the last epoch
-  checkpoints) and across fine-tunes of one shared net (a "model soup");
+- the test accuracy of each net, and of the ensemble of the first K nets, K = 1..10, for the
+  three ways of combining of ensemble_predict (probabilities, logits, vote), and the exact mean
+  over all K-subsets (the expected accuracy of an ensemble of K, without the luck of one order);
+- the log loss as nets are added: Jensen bounds the ensemble by its members' mean, but the
+  first-K curve and single pairs can rise and the ensemble need not beat its best member; the
+  expectation over K-subsets does not increase (a theorem); the Brier score's ambiguity
+  decomposition (Krogh & Vedelsby, 1995) and its exact 1/K law over K-subsets;
+- a more diverse ensemble (DIVERSE: one width and L2 strength per net, fixed in advance): more
+  disagreement and more gain over its members, with weaker members;
+- why the WEIGHTS of independent nets cannot be averaged directly: renumbering a net's hidden
+  units keeps its function, but averaging it with its renumbered self does not; the weights of 2
+  and 10 independent nets averaged, and of 2 after matching the hidden units; weight distances;
+- weight averages that work: along one run (the exponential moving average of the weights, the
+  uniform Polyak average of the last steps, the uniform mean of the last epoch checkpoints as in
+  SWA) and across copies spawned from one shared net (Frankle et al., 2020);
 - a member fed another member's preprocessing;
 - a two-model counterexample: adding a model can lower the accuracy.
 
-All seeds are fixed; report(outdir) writes ensemble.svg and returns the numbers the page shows.
+All seeds are fixed; report(outdir) writes ensemble.svg and log_loss.svg and returns the numbers
+the page shows.
 """
 import itertools
 from pathlib import Path
@@ -215,7 +223,7 @@ def weight_distance(a, b):
     return float(norm({k: a[k] - b[k] for k in a}) / ((norm(a) + norm(b)) / 2))
 
 
-def soup(data, pre, K=SPAWN['K'], seed=SPAWN['seed'], base_epochs=SPAWN['base_epochs'],
+def spawned_copies(data, pre, K=SPAWN['K'], seed=SPAWN['seed'], base_epochs=SPAWN['base_epochs'],
          fine_epochs=SPAWN['fine_epochs']):
     """A shared net (init seed, base_epochs), then K copies of it trained on, with the same
     settings, that differ only in their data order (seeds seed+1..seed+K): Frankle et al.'s
@@ -403,7 +411,7 @@ def report(outdir):
     run = one_run_averages(data, pre)
     values.update({f'run_{name}': accuracy([make_model(p, pre)], X, y) for name, p in run.items()})
     values.update(ema_decay=AVERAGING['ema_decay'], last_epochs=AVERAGING['last_epochs'])
-    fine_tunes = soup(data, pre)
+    fine_tunes = spawned_copies(data, pre)        # keys soup_*: the placeholders the page has used
     tuned_models = [make_model(p, pre) for p in fine_tunes['tuned']]
     values.update(
         dist_independent=weight_distance(params[0], params[1]),
