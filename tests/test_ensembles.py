@@ -12,8 +12,8 @@ from snippets.ensembles import (accuracy, align_hidden, ambiguity_decomposition,
                                 ensemble_predict, make_model, mean_nll, permute_hidden, softmax,
                                 vote_ties)
 from snippets.experiments.ensembles import (K_MAX, SPLIT, diverse_nets, independent_nets,
-                                            one_run_averages, report, subset_curves, train_net,
-                                            vote_counterexample, weight_distance)
+                                            loss_barrier, one_run_averages, report, subset_curves,
+                                            train_net, vote_counterexample, weight_distance)
 from snippets.layers import two_layer_net_init, two_layer_net_loss
 
 
@@ -416,3 +416,19 @@ def test_a_wrongly_fed_member_costs_the_ensemble_few_images(values):
 def test_report_writes_the_log_loss_figure(result):
     _, outdir = result
     assert 1000 < (outdir / 'log_loss.svg').stat().st_size < 150_000
+
+
+def test_matching_hidden_units_shrinks_the_loss_barrier_and_spawned_copies_have_none(values, nets):
+    data, params, pre = nets
+    X, y = data['X_test'], data['y_test']
+    a, b = params[0], params[1]
+    mid = {k: (a[k] + b[k]) / 2 for k in a}                       # t = 1/2 is on the grid
+    nll = lambda p: mean_nll([make_model(p, pre)], X, y)
+    rise_mid = nll(mid) - (nll(a) + nll(b)) / 2
+    assert loss_barrier(a, b, pre, X, y) >= rise_mid - 1e-15
+    assert values['barrier_independent'] == pytest.approx(loss_barrier(a, b, pre, X, y), rel=1e-12)
+    assert values['barrier_aligned'] < values['barrier_independent'] / 5
+    assert values['barrier_aligned'] > 10 * abs(values['barrier_spawned'])
+    assert abs(values['barrier_spawned']) < 1e-3
+    # a net and itself: the line is a point, no barrier at all
+    assert loss_barrier(a, a, pre, X, y) == pytest.approx(0.0, abs=1e-12)

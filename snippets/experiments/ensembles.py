@@ -223,6 +223,22 @@ def weight_distance(a, b):
     return float(norm({k: a[k] - b[k] for k in a}) / ((norm(a) + norm(b)) / 2))
 
 
+def loss_barrier(a, b, pre, X, y, steps=10):
+    """
+    The largest rise of the log loss on the straight line between two nets' weights, above the
+    straight line between their own losses: max over t in (0, 1) of
+        NLL((1 - t) a + t b) - ((1 - t) NLL(a) + t NLL(b)),
+    t on a grid of `steps` intervals (Frankle et al., 2020, measure "instability" this way).
+    """
+    loss = lambda p: mean_nll([make_model(p, pre)], X, y)
+    ends = loss(a), loss(b)
+    rises = []
+    for t in np.linspace(0, 1, steps + 1)[1:-1]:
+        mixed = {k: (1 - t) * a[k] + t * b[k] for k in a}
+        rises.append(loss(mixed) - ((1 - t) * ends[0] + t * ends[1]))
+    return float(max(rises))
+
+
 def spawned_copies(data, pre, K=SPAWN['K'], seed=SPAWN['seed'], base_epochs=SPAWN['base_epochs'],
          fine_epochs=SPAWN['fine_epochs']):
     """A shared net (init seed, base_epochs), then K copies of it trained on, with the same
@@ -417,6 +433,9 @@ def report(outdir):
         dist_independent=weight_distance(params[0], params[1]),
         dist_aligned=weight_distance(params[0], align_hidden(params[0], params[1])),
         dist_spawned=weight_distance(fine_tunes['tuned'][0], fine_tunes['tuned'][1]),
+        barrier_independent=loss_barrier(params[0], params[1], pre, X, y),
+        barrier_aligned=loss_barrier(params[0], align_hidden(params[0], params[1]), pre, X, y),
+        barrier_spawned=loss_barrier(fine_tunes['tuned'][0], fine_tunes['tuned'][1], pre, X, y),
         soup_k=len(tuned_models), soup_base_epochs=SPAWN['base_epochs'],
         soup_fine_epochs=SPAWN['fine_epochs'],
         soup_single_mean=float(np.mean([accuracy([m], X, y) for m in tuned_models])),
