@@ -427,7 +427,7 @@ def test_matching_hidden_units_shrinks_the_loss_barrier_and_spawned_copies_have_
     rise_mid = nll(mid) - (nll(a) + nll(b)) / 2
     assert loss_barrier(a, b, pre, X, y) >= rise_mid - 1e-15
     assert values['barrier_independent'] == pytest.approx(loss_barrier(a, b, pre, X, y), rel=1e-12)
-    assert values['barrier_aligned'] < values['barrier_independent'] / 5
+    assert 0.05 < values["barrier_aligned"] / values["barrier_independent"] < 0.2   # "about a tenth"
     assert values['barrier_aligned'] > 10 * abs(values['barrier_spawned'])
     assert abs(values['barrier_spawned']) < 1e-3
     # a net and itself: the line is a point, no barrier at all
