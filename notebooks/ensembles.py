@@ -18,8 +18,9 @@
 import numpy as np
 
 from snippets.data import digits_split
-from snippets.ensembles import accuracy, average_weights, make_model, permute_hidden
-from snippets.experiments.ensembles import independent_nets
+from snippets.ensembles import (accuracy, align_hidden, ambiguity_decomposition, average_weights,
+                                make_model, mean_nll, permute_hidden, softmax)
+from snippets.experiments.ensembles import independent_nets, subset_curves
 from snippets.layers import two_layer_net_loss
 
 # %% [markdown] lang="zh"
@@ -29,7 +30,7 @@ from snippets.layers import two_layer_net_loss
 # ## 1. Train K independent two-layer nets (different initialization seeds)
 
 # %%
-data = digits_split(seed=0, n_val=0, centre=False)   # raw pixels 0..16; all 797 others held out
+data = digits_split(seed=0, n_val=0, centre=False)   # raw pixels 0..16; the other 797 are the test set
 X_test, y_test = data["X_test"], data["y_test"]
 params, pre = independent_nets(data, K=5)
 models = [make_model(p, pre) for p in params]
@@ -46,12 +47,12 @@ for combine in ("probabilities", "logits", "vote"):
     print(f"{combine:13s}", round(accuracy(models, X_test, y_test, combine), 4))
 
 # %% [markdown] lang="zh"
-# ## 3. 平均权重：独立训练的网络不行
+# ## 3. 平均权重：独立训练的网络不能直接平均
 #
 # 把隐藏单元重新编号，函数完全不变；但把一个网络和它重新编号后的自己做权重平均，得到的就是另一个函数了。
 
 # %% [markdown] lang="en"
-# ## 3. Averaging weights: not for independently trained nets
+# ## 3. Averaging weights: not directly, for independently trained nets
 #
 # Renumbering the hidden units leaves the function unchanged; averaging a net with its own
 # renumbered copy gives a different function.
@@ -63,3 +64,36 @@ same = permute_hidden(params[0], perm)
 Xp = pre(X_test)
 print("max |scores - scores after renumbering| =", np.abs(two_layer_net_loss(params[0], Xp) - two_layer_net_loss(same, Xp)).max())
 print("net + renumbered net, weights averaged:", round(accuracy([make_model(average_weights([params[0], same]), pre)], X_test, y_test), 4))
+print("net + net 1 matched to it, weights averaged:", round(accuracy([make_model(average_weights([params[0], align_hidden(params[0], params[1])]), pre)], X_test, y_test), 4))
+
+# %% [markdown] lang="zh"
+# ## 4. 对数损失：不超过成员的平均，但不一定随模型数单调下降
+#
+# 前 K 个网络集成的对数损失总不超过这 K 个成员对数损失的平均（Jensen 不等式），但它本身可以随 K 升高；
+# 对所有 K 个网络的取法求平均后的期望值才随 K 单调不增。
+
+# %% [markdown] lang="en"
+# ## 4. The log loss: at most the members' mean, but not monotonic in the number of models
+#
+# The log loss of the ensemble of the first K nets never exceeds those K members' mean log loss
+# (Jensen's inequality), but it can itself rise with K; only its expectation over every way of
+# drawing K nets is guaranteed not to increase.
+
+# %%
+single = [mean_nll([m], X_test, y_test) for m in models]
+for K in range(1, len(models) + 1):
+    print(f"K={K}  NLL(first K) = {mean_nll(models[:K], X_test, y_test):.4f}   "
+          f"mean NLL(members) = {np.mean(single[:K]):.4f}")
+probs = [softmax(m(X_test)) for m in models]
+print("E[NLL(K-subset)]:", [round(v, 4) for v in subset_curves(probs, y_test)["nll"]])
+
+# %% [markdown] lang="zh"
+# ## 5. 模糊度分解：集成的收益就是成员间的分歧
+
+# %% [markdown] lang="en"
+# ## 5. The ambiguity decomposition: an ensemble gains exactly its members' disagreement
+
+# %%
+d = ambiguity_decomposition(probs, y_test)
+print({k: round(v, 5) for k, v in d.items()})
+print("members - ambiguity =", round(d["members"] - d["ambiguity"], 5), "= ensemble")

@@ -10,6 +10,8 @@ class probabilities are averaged, and the argmax is the prediction.
 - softmax, ensemble_predict(models, X, combine): run every member, combine their outputs
   (combine_outputs) by averaging the probabilities, averaging the logits, or a majority vote;
 - accuracy, mean_nll, vote_ties: how good an ensemble is, and how often its vote ties;
+- ambiguity_decomposition(probs, y): Krogh & Vedelsby's identity, the ensemble's squared error
+  = the members' mean squared error - their mean spread around the ensemble (the "ambiguity");
 - average_weights(param_list): the entrywise mean of several nets' parameters, ONE net
   (meaningful only when their hidden units correspond);
 - permute_hidden, align_hidden: renumber a net's hidden units (the same function), and match
@@ -20,7 +22,7 @@ snippets/experiments/ensembles.py.
 """
 import numpy as np
 
-from snippets.checks import check_array, checked
+from snippets.checks import check_array, check_labels, checked
 from snippets.layers import two_layer_net_loss
 
 
@@ -50,6 +52,14 @@ def _check_average_weights(param_list):
         if set(params) != set(param_list[0]) or any(
                 params[key].shape != param_list[0][key].shape for key in params):
             raise ValueError(f'param_list[{k}] does not have the shapes of param_list[0]')
+
+
+def _check_ambiguity_decomposition(probs, y):
+    if not isinstance(probs, (list, tuple)) or len(probs) == 0:
+        raise ValueError('probs must be a non-empty list of (N, C) probability arrays')
+    for k, p in enumerate(probs):
+        check_array(f'probs[{k}]', p, ndim=2, shape=probs[0].shape)
+    check_labels('y', y, probs[0].shape[0], probs[0].shape[1])
 
 
 def _check_permute_hidden(params, perm):
@@ -152,13 +162,41 @@ def mean_nll(models, X, y):
     return float(-np.mean(np.log(probs[np.arange(len(y)), y])))
 
 
+@checked(_check_ambiguity_decomposition)
+# --8<-- [start:ambiguity]
+def ambiguity_decomposition(probs, y):
+    """
+    Krogh & Vedelsby (1995): for the mean f = (1/K) sum_k f_k of K predictions and a target t,
+        |f - t|^2 = (1/K) sum_k |f_k - t|^2 - (1/K) sum_k |f_k - f|^2,
+    an identity (no approximation): the ensemble's error is the members' mean error minus their
+    mean spread around the ensemble (the "ambiguity"). Here f_k are probability vectors and t is
+    the one-hot label, so each |f - t|^2 is a Brier score; all three are averaged over examples.
+
+    Inputs:
+    - probs: list of K arrays of shape (N, C), each model's class probabilities
+    - y: labels, of shape (N,)
+
+    Returns a dict with:
+    - ensemble: mean Brier score of the averaged probabilities
+    - members: mean over the K models of their mean Brier scores
+    - ambiguity: mean over the K models and the N examples of |f_k - f|^2
+    """
+    target = np.eye(probs[0].shape[1])[y]                         # (N, C) one-hot
+    f = np.mean(probs, axis=0)
+    brier = lambda p: float(np.mean(np.sum((p - target) ** 2, axis=1)))
+    return {'ensemble': brier(f), 'members': float(np.mean([brier(p) for p in probs])),
+            'ambiguity': float(np.mean([np.mean(np.sum((p - f) ** 2, axis=1)) for p in probs]))}
+# --8<-- [end:ambiguity]
+
+
 @checked(_check_average_weights)
 # --8<-- [start:average_weights]
 def average_weights(param_list):
     """
     The entrywise mean of several nets' parameters: ONE net whose W1 is the mean of the W1s,
-    and so on. Meaningful only when the nets' hidden units correspond (one run, or fine-tunes
-    of one shared net); for independently initialized nets it is the wrong thing to do.
+    and so on. Meaningful only when the nets' hidden units correspond (one run, copies of one
+    shared net trained on, or nets matched by align_hidden); for independently initialized nets
+    as they stand it is the wrong thing to do.
 
     Inputs:
     - param_list: non-empty list of dicts W1, b1, W2, b2, all of the same shapes
@@ -194,8 +232,10 @@ def permute_hidden(params, perm):
 def align_hidden(reference, params):
     """
     Renumber the hidden units of params to match reference's as well as possible: the
-    permutation maximizing the summed correlation of the units' incoming weights (W1 columns,
-    with b1), found by linear_sum_assignment (as in Ainsworth et al., 2023, "weight matching").
+    permutation maximizing the summed correlation of the units' INCOMING weights (W1 columns,
+    with b1), found by linear_sum_assignment. A simpler cousin of Ainsworth et al.'s (2023)
+    weight matching, which compares all the weights a unit touches (incoming and outgoing, by
+    their plain inner products) and, in a deeper net, alternates over the layers.
 
     Returns:
     - params: params with its hidden units permuted (the same function)

@@ -2,14 +2,18 @@
 snippets.ensembles: how an ensemble combines predictions, why averaging the weights of
 independent nets fails, and one claim test per number of report() that the pages state.
 """
+import itertools
+
 import numpy as np
 import pytest
 
 from snippets.data import digits_split
-from snippets.ensembles import (accuracy, align_hidden, average_weights, ensemble_predict,
-                                make_model, mean_nll, permute_hidden, softmax, vote_ties)
-from snippets.experiments.ensembles import (K_MAX, SPLIT, independent_nets, report,
-                                            vote_counterexample)
+from snippets.ensembles import (accuracy, align_hidden, ambiguity_decomposition, average_weights,
+                                ensemble_predict, make_model, mean_nll, permute_hidden, softmax,
+                                vote_ties)
+from snippets.experiments.ensembles import (K_MAX, SPLIT, diverse_nets, independent_nets,
+                                            loss_barrier, one_run_averages, report, subset_curves,
+                                            train_net, vote_counterexample, weight_distance)
 from snippets.layers import two_layer_net_init, two_layer_net_loss
 
 
@@ -154,7 +158,7 @@ def test_aligning_hidden_units_before_averaging_recovers_the_accuracy(values, ne
 
 def test_weight_averages_along_one_run_and_across_fine_tunes_work(values):
     # "work": within 1 percentage point (8 of 797 examples) of the nets they average
-    for key in ('run_ema', 'run_checkpoints'):
+    for key in ('run_ema', 'run_checkpoints', 'run_polyak'):
         assert abs(values[key] - values['run_final']) < 0.01, key
     assert abs(values['soup_acc'] - values['soup_single_mean']) < 0.01
     assert values['soup_acc'] > values['wavg_10'] + 0.2
@@ -215,6 +219,7 @@ def test_vote_and_probability_average_differ_by_a_few_images_at_ten_nets(values)
 
 def test_ema_brings_no_gain_in_this_toy(values):
     assert values['run_ema'] <= values['run_final']
+    assert max(values['run_polyak'], values['run_checkpoints']) <= values['run_final']
 
 
 def test_curve_rows_hold_the_measured_curves(values):
@@ -222,3 +227,208 @@ def test_curve_rows_hold_the_measured_curves(values):
     assert [int(r[0]) for r in rows] == list(range(1, K_MAX + 1))
     assert rows[-1][2] == f"{values['ens_10']:.2%}" and rows[-1][6] == f"{values['wavg_10']:.2%}"
     assert rows[1][2] == f"{values['ens_2']:.2%}" and rows[-1][4] == f"{values['vote_10']:.2%}"
+
+
+# The log loss as models are added (issue #13: "only the log loss never gets worse" is false) ---
+
+@pytest.fixture(scope='module')
+def member_probs(nets):
+    data, params, pre = nets
+    return [softmax(make_model(p, pre)(data['X_test'])) for p in params], data['y_test']
+
+
+def test_jensen_bounds_every_first_k_ensemble_by_its_members_mean_log_loss(values, nets):
+    data, params, pre = nets
+    models = [make_model(p, pre) for p in params]
+    X, y = data['X_test'], data['y_test']
+    single = [mean_nll([m], X, y) for m in models]                      # through snippets
+    first_k = [mean_nll(models[:K], X, y) for K in range(1, K_MAX + 1)]
+    np.testing.assert_allclose(values['nll_single'], single, rtol=1e-12)
+    np.testing.assert_allclose(values['nll_first_k'], first_k, rtol=1e-12)
+    for K in range(1, K_MAX + 1):                                       # Jensen: a theorem
+        assert first_k[K - 1] <= np.mean(single[:K]) + 1e-15
+    assert values['nll_ens_10'] == pytest.approx(first_k[-1], rel=1e-12)
+
+
+def test_the_log_loss_of_the_first_k_nets_is_not_monotonic_here(values, nets):
+    """The old page said the log loss alone never gets worse; these nets refute it."""
+    data, params, pre = nets
+    models = [make_model(p, pre) for p in params]
+    X, y = data['X_test'], data['y_test']
+    nll_4, nll_8 = mean_nll(models[:4], X, y), mean_nll(models[:8], X, y)
+    assert nll_8 > nll_4                                  # rises from K = 4 to K = 8
+    assert values['nll_first_8'] == pytest.approx(nll_8, rel=1e-12)
+    best = min(mean_nll([m], X, y) for m in models)
+    assert mean_nll(models, X, y) > best                  # 10 nets worse than the best one
+    assert values['nll_best_single'] == pytest.approx(best, rel=1e-12)
+
+
+def test_adding_one_net_to_another_raises_the_log_loss_in_many_pairs(values, nets):
+    data, params, pre = nets
+    models = [make_model(p, pre) for p in params]
+    X, y = data['X_test'], data['y_test']
+    rises = sum(mean_nll([models[i], models[j]], X, y) > mean_nll([models[i]], X, y)
+                for i in range(K_MAX) for j in range(K_MAX) if i != j)
+    assert values['pair_nll_rises'] == rises and values['pairs'] == 90
+    assert values['pair_nll_rise_frac'] == pytest.approx(rises / 90)
+    assert rises > 0
+
+
+def test_expected_log_loss_of_a_random_k_subset_never_increases(values, member_probs):
+    # the true statement (a theorem: convexity + symmetry), recomputed by brute force over all
+    # 2^10 - 1 subsets, independently of subset_curves
+    probs, y = member_probs
+    expected = []
+    for K in range(1, K_MAX + 1):
+        losses = [-np.mean(np.log(np.mean([probs[i] for i in s], axis=0)[np.arange(len(y)), y]))
+                  for s in itertools.combinations(range(K_MAX), K)]
+        expected.append(np.mean(losses))
+    np.testing.assert_allclose(values['nll_subsets'], expected, rtol=1e-12)
+    assert all(b <= a for a, b in zip(expected, expected[1:]))
+    assert expected[0] == pytest.approx(values['nll_single_mean'], rel=1e-12)
+    assert expected[-1] == pytest.approx(values['nll_ens_10'], rel=1e-12)
+
+
+def test_expected_log_loss_is_monotonic_for_any_members_but_a_fixed_order_is_not():
+    # theory, on synthetic members: confident ones that disagree (seed fixed before looking)
+    rng = np.random.default_rng(7)
+    probs = [softmax(4 * rng.standard_normal((200, 5))) for _ in range(6)]
+    y = rng.integers(0, 5, 200)
+    expected = subset_curves(probs, y)['nll']
+    assert all(b <= a + 1e-12 for a, b in zip(expected, expected[1:]))
+    assert len(list(itertools.combinations(range(6), 3))) == 20
+
+
+def test_expected_accuracy_of_a_random_k_subset_is_not_monotonic_here(values):
+    # no theorem for accuracy: the exact mean over all K-subsets peaks before K = 10
+    acc = values['acc_subsets']
+    assert values['acc_subsets_max'] == max(acc) > acc[-1] == values['ens_10']
+    assert values['acc_subsets_best_K'] == int(np.argmax(acc)) + 1 < K_MAX
+
+
+# Why gains diminish and diversity helps -----------------------------------------------------------
+
+def test_ambiguity_decomposition_is_an_identity():
+    rng = np.random.default_rng(3)
+    probs = [softmax(rng.standard_normal((40, 4))) for _ in range(5)]
+    y = rng.integers(0, 4, 40)
+    d = ambiguity_decomposition(probs, y)
+    t = np.eye(4)[y]
+    f = np.mean(probs, axis=0)
+    manual_ens = np.mean(((f - t) ** 2).sum(axis=1))                     # independent loops
+    manual_members = np.mean([np.mean(((p - t) ** 2).sum(axis=1)) for p in probs])
+    manual_amb = np.mean([np.mean(((p - f) ** 2).sum(axis=1)) for p in probs])
+    assert d['ensemble'] == pytest.approx(manual_ens, rel=1e-12)
+    assert d['members'] == pytest.approx(manual_members, rel=1e-12)
+    assert d['ambiguity'] == pytest.approx(manual_amb, rel=1e-12)
+    assert d['ensemble'] == pytest.approx(d['members'] - d['ambiguity'], rel=1e-12)
+
+
+def test_expected_brier_of_a_random_k_subset_follows_the_finite_population_law(values, member_probs):
+    # E = Brier(all n) + A (n - K) / (K (n - 1)): sampling without replacement, exact
+    probs, y = member_probs
+    n = len(probs)
+    d = ambiguity_decomposition(probs, y)
+    law = [d['ensemble'] + d['ambiguity'] * (n - K) / (K * (n - 1)) for K in range(1, n + 1)]
+    np.testing.assert_allclose(subset_curves(probs, y)['brier'], law, rtol=1e-10)
+    np.testing.assert_allclose(values['brier_subsets'], law, rtol=1e-10)
+    assert values['brier_ensemble'] == pytest.approx(d['ensemble'], rel=1e-12)
+    assert 1 - 8 / 18 == pytest.approx(0.556, abs=5e-4)                  # typed on the page
+
+
+def test_ambiguity_decomposition_rejects_bad_input():
+    p = softmax(np.zeros((3, 2)))
+    with pytest.raises(ValueError, match='probs'):
+        ambiguity_decomposition([], np.array([0, 1, 0]))
+    with pytest.raises(ValueError, match='probs'):
+        ambiguity_decomposition([p, softmax(np.zeros((3, 4)))], np.array([0, 1, 0]))
+    with pytest.raises(ValueError, match='y'):
+        ambiguity_decomposition([p], np.array([0, 2, 0]))
+
+
+def test_the_diverse_ensemble_disagrees_more_and_gains_more_over_its_members(values):
+    assert values['diverse_brier_ambiguity'] > 3 * values['brier_ambiguity']
+    assert values['diverse_brier_ensemble'] == pytest.approx(
+        values['diverse_brier_members'] - values['diverse_brier_ambiguity'], rel=1e-9)
+    gain_diverse = values['diverse_ens'] - values['diverse_single_mean']
+    gain_seeds = values['ens_10'] - values['single_mean']
+    assert gain_diverse > gain_seeds
+    assert values['diverse_errors_any'] > values['errors_any']
+
+
+def test_the_diverse_ensemble_is_no_better_in_the_end_here(values):
+    # what the data say: weaker members (the larger L2 strength), so no better final accuracy
+    assert values['diverse_single_mean'] < values['single_mean']
+    assert values['diverse_ens'] <= values['ens_10']
+    assert values['diverse_ens'] < values['diverse_single_max']
+    assert values['diverse_nll_best_single'] < values['diverse_nll_ens'] < values['diverse_nll_single_mean']
+
+
+def test_the_diverse_nets_are_one_per_width_and_strength_and_recomputed(values, nets):
+    data, _, pre = nets
+    nets_ = diverse_nets(data, pre)
+    settings = [(H, reg) for H, reg, _ in nets_]
+    assert len(set(settings)) == len(settings) == 10
+    assert [p['W1'].shape[1] for _, _, p in nets_] == [H for H, _ in settings]
+    X, y = data['X_test'], data['y_test']
+    models = [make_model(p, pre) for _, _, p in nets_]
+    assert values['diverse_ens'] == accuracy(models, X, y)
+    assert values['diverse_single'] == [accuracy([m], X, y) for m in models]
+
+
+# Averages of weights that work --------------------------------------------------------------
+
+def test_polyak_average_is_the_uniform_mean_of_the_last_steps_and_differs_from_the_ema(nets):
+    data, _, pre = nets
+    run = one_run_averages(data, pre)
+    X = pre(data['X_train'])
+    initial = two_layer_net_init(X.shape[1], 64, 10, 0.1, 0)
+    again = train_net(X, data['y_train'], 0, params=initial, keep_steps=True)
+    last = again['steps'][-5 * 10:]                     # 5 epochs of 1000 / 100 steps
+    for k in initial:
+        np.testing.assert_allclose(run['polyak'][k], sum(s[k] for s in last) / len(last), rtol=1e-12)
+    assert not np.allclose(run['polyak']['W1'], run['ema']['W1'])
+
+
+def test_weight_distance_separates_spawned_copies_from_independent_nets(values, nets):
+    _, params, _ = nets
+    a, b = params[0], params[1]
+    flat = lambda p: np.concatenate([p[k].ravel() for k in sorted(p)])
+    manual = np.linalg.norm(flat(a) - flat(b)) / ((np.linalg.norm(flat(a)) + np.linalg.norm(flat(b))) / 2)
+    assert weight_distance(a, b) == pytest.approx(manual, rel=1e-12)
+    assert values['dist_independent'] == pytest.approx(manual, rel=1e-12)
+    assert values['dist_spawned'] < values['dist_aligned'] / 10 < values['dist_independent'] / 10
+    # renumbering keeps the function but moves the weights: closeness is not the criterion
+    assert weight_distance(a, permute_hidden(a, np.arange(64)[::-1])) > 0.5
+
+
+def test_spawned_copies_average_like_their_ensemble(values):
+    # within 2 of 797 images (the page: "an image or two")
+    assert abs(values['soup_acc'] - values['soup_single_mean']) * values['n_test'] < 2.5
+    assert abs(values['soup_acc'] - values['soup_ensemble']) * values['n_test'] < 2.5
+
+
+def test_a_wrongly_fed_member_costs_the_ensemble_few_images(values):
+    assert values['mixed_diff_images'] == round((values['mixed_right'] - values['mixed_wrong']) * 797)
+    assert 2 * values['mixed_diff_images'] < (values['odd_own_acc'] - values['odd_wrong_acc']) * 797
+
+
+def test_report_writes_the_log_loss_figure(result):
+    _, outdir = result
+    assert 1000 < (outdir / 'log_loss.svg').stat().st_size < 150_000
+
+
+def test_matching_hidden_units_shrinks_the_loss_barrier_and_spawned_copies_have_none(values, nets):
+    data, params, pre = nets
+    X, y = data['X_test'], data['y_test']
+    a, b = params[0], params[1]
+    mid = {k: (a[k] + b[k]) / 2 for k in a}                       # t = 1/2 is on the grid
+    nll = lambda p: mean_nll([make_model(p, pre)], X, y)
+    rise_mid = nll(mid) - (nll(a) + nll(b)) / 2
+    assert loss_barrier(a, b, pre, X, y) >= rise_mid - 1e-15
+    assert values['barrier_independent'] == pytest.approx(loss_barrier(a, b, pre, X, y), rel=1e-12)
+    assert 0.05 < values["barrier_aligned"] / values["barrier_independent"] < 0.2   # "about a tenth"
+    assert values['barrier_aligned'] > 10 * abs(values['barrier_spawned'])
+    assert abs(values['barrier_spawned']) < 1e-3
+    # a net and itself: the line is a point, no barrier at all
+    assert loss_barrier(a, a, pre, X, y) == pytest.approx(0.0, abs=1e-12)

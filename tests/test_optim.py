@@ -65,3 +65,15 @@ def test_sgd_train_rejects_bad_settings(kwargs, name):
     settings = dict(learning_rate=0.1, epochs=1, batch_size=2) | kwargs
     with pytest.raises(ValueError, match=name):
         sgd_train(params, X, y, **settings)
+
+
+def test_exponential_moving_average_is_not_the_uniform_polyak_average():
+    # closed form: ema_T = d^T w_0 + (1 - d) sum_t d^(T - t) w_t; a uniform (Polyak) average
+    # weighs every w_t by 1 / T. The ensembles page names the two apart.
+    d, T = 0.9, 30
+    initial = {'w': np.array([5.0])}
+    steps = [{'w': np.array([float(t)])} for t in range(1, T + 1)]
+    closed = d ** T * 5.0 + (1 - d) * sum(d ** (T - t) * t for t in range(1, T + 1))
+    np.testing.assert_allclose(exponential_moving_average(initial, steps, d)['w'], closed, rtol=1e-12)
+    uniform = np.mean([s['w'] for s in steps])
+    assert abs(closed - uniform) > 1.0
