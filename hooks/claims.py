@@ -79,7 +79,8 @@ def evaluate(expr: str, numbers: dict[str, dict]) -> bool:
     scope = {topic: _Topic(topic, values) for topic, values in numbers.items()}
     scope.update(FUNCTIONS)
     try:
-        value = eval(compile(tree, "<check>", "eval"), {"__builtins__": {}}, scope)
+        # the scope as globals: names stay visible inside generator expressions
+        value = eval(compile(tree, "<check>", "eval"), {"__builtins__": {}, **scope})
     except ClaimError:
         raise
     except Exception as err:  # noqa: BLE001 - any error in a check is reported with its page and line

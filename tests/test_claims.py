@@ -39,6 +39,7 @@ def test_checks_read_like_the_sentence_they_sit_beside():
     assert not claims.evaluate("ensembles.nll_all == approx(0.3, rel=0.01)", NUMBERS)
     assert claims.evaluate("all(a > b for a, b in zip(ensembles.curve, [0.1, 0.1, 0.1]))", NUMBERS)
     assert claims.evaluate("144 / 3072 == approx(0.047, abs=5e-4)", NUMBERS)
+    assert claims.evaluate("all(abs(a - ensembles.nll_all) < 0.1 for a in ensembles.curve)", NUMBERS)
 
 
 @pytest.mark.parametrize("expr, why", [
