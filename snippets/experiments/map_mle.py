@@ -30,7 +30,7 @@ from snippets.data import digits_with_bias
 from snippets.layers import softmax_loss, svm_loss
 from snippets.map_mle import (gradient_descent, minimize_loss, minimize_posterior, mle_exists,
                               neg_log_posterior, reg_from_sigma, softmax_hessian,
-                              softmax_loss_vectorized)
+                              softmax_loss_vectorized, zero_row_sum_basis)
 from snippets.numerical_gradient import eval_numerical_gradient, rel_error
 from snippets.reporting import OKABE_ITO, markdown_rows, pyplot, save_svg
 
@@ -119,8 +119,11 @@ def sweep_experiment(sizes=SWEEP_SIZES, sigma=SIGMA, seed=0, fixed_reg=True):
         exists, lam = mle_exists(W_mle, Xn)
         W_map, info_map = minimize_loss(Xn, yn, reg_from_sigma(sigma, n))
         norm = np.linalg.norm(W_mle)
-        # first order: grad L(W_map) + 2 reg W_map = 0 and grad L(W_map) ~ H (W_map - W_mle)
-        first_order = np.linalg.lstsq(softmax_hessian(W_mle, Xn), W_mle.ravel(), rcond=None)[0]
+        # first order: grad L(W_map) + 2 reg W_map = 0 and grad L(W_map) ~ H (W_map - W_mle), so
+        # W_map - W_mle ~ -H^+ W_mle / (n sigma^2). H^+ on the rows-sum-to-zero subspace (where
+        # W_mle lies) is Q (Q^T H Q)^-1 Q^T: a nonsingular solve, no cut-off to decide the gauge
+        Q = zero_row_sum_basis(*W_mle.shape)
+        first_order = Q @ np.linalg.solve(Q.T @ softmax_hessian(W_mle, Xn) @ Q, Q.T @ W_mle.ravel())
         row = {'n': n, 'exists': exists and info_mle['converged'], 'lam': lam,
                'W_mle': W_mle, 'W_map': W_map, 'norm_mle': norm,
                'dist_prior': np.linalg.norm(W_map - W_mle) / norm,
