@@ -15,7 +15,9 @@ y is (N,)):
   Bayes' rule, written independently of reg; reg_from_sigma(sigma, N): the reg that makes the two
   the same;
 - softmax_hessian(W, X) and newton(objective, hessian, W0) -> (W, info): Newton's method with its
-  own convergence check; minimize_loss / minimize_posterior solve the two problems with it;
+  own convergence check, on the matrices whose rows sum to zero (zero_row_sum_basis: the gauge of
+  the softmax, pinned explicitly so that no solver's cut-off decides it); minimize_loss /
+  minimize_posterior solve the two problems with it;
 - gradient_descent(X, y, reg, iterations, record): plain gradient descent, which shows that on
   separable data the MLE does not exist; mle_exists(W, X) tells whether a finite MLE was found.
 
@@ -59,8 +61,15 @@ def _check_softmax_hessian(W, X):
     check_array('X', X, ndim=2, shape=(X.shape[0], W.shape[0]) if X.ndim == 2 else None)
 
 
+def _check_zero_row_sum_basis(D, C):
+    check_int('D', D)
+    check_int('C', C, smallest=2)
+
+
 def _check_newton(objective, hessian, W0, tol=1e-20, max_iter=100):
     check_array('W0', W0, ndim=2)
+    if W0.shape[1] < 2:
+        raise ValueError(f'W0 must have at least 2 columns (classes), got shape {W0.shape}')
 
 
 # ---- The lesson -------------------------------------------------------------------------
@@ -186,47 +195,81 @@ def softmax_hessian(W, X):
     return H / N
 
 
-@checked(_check_newton)
+@checked(_check_zero_row_sum_basis)
 # --8<-- [start:newton]
+def zero_row_sum_basis(D, C):
+    """
+    An orthonormal basis of the (D, C) matrices whose rows sum to zero. Adding one vector v to
+    every column of W (W + v 1^T) changes no softmax probability, so the data loss is flat along
+    those D directions; the rows-sum-to-zero matrices are the other D (C - 1) directions.
+
+    Returns:
+    - Q: array of shape (D * C, D * (C - 1)), orthonormal columns; W (flattened in C order) has
+      rows summing to zero exactly when W.ravel() = Q Q^T W.ravel()
+    """
+    B = np.zeros((C, C - 1))             # Helmert basis of the vectors of length C summing to 0:
+    for k in range(1, C):                # column k - 1 is (1, ..., 1, -k, 0, ..., 0) / norm
+        B[:k, k - 1] = 1.0
+        B[k, k - 1] = -k
+    B /= np.linalg.norm(B, axis=0)
+    return np.kron(np.eye(D), B)         # the same basis for each of the D rows of W
+
+
 def newton(objective, hessian, W0, tol=1e-20, max_iter=100):
     """
-    Minimize a convex objective by Newton's method with a backtracking line search.
+    Minimize a convex objective of softmax weights by Newton's method with a backtracking line
+    search, over the weights W whose rows sum to zero: W.ravel() = Q v with Q = zero_row_sum_basis.
 
-    The step solves H step = -g in the least-squares sense with the smallest norm, so a singular
-    Hessian (the unregularized softmax: adding one vector to every column of W changes nothing)
-    keeps W in the subspace where it started. Stops when half the Newton decrement,
+    The gauge is pinned explicitly. Without a prior the Hessian H is singular along the D
+    directions W + v 1^T, and a solver left to decide (np.linalg.lstsq with its default cut-off)
+    may treat a rounding-level singular value as real on one CPU and not on another, and let W
+    drift along them. In v, Newton's equation (Q^T H Q) dv = -Q^T g is nonsingular whenever a
+    finite minimizer exists (if it is singular, newton stops with converged False). The MAP's rows sum to zero anyway, and the MLE found here is the
+    limit of the MAP as sigma -> infinity. Stops when half the squared Newton decrement,
     lambda^2 / 2 = -g . step / 2, which estimates the gap to the optimum, is below tol.
 
     Inputs:
     - objective: W -> (value, grad), grad of W's shape
     - hessian: W -> array of shape (W.size, W.size)
-    - W0: starting point, of shape (D, C)
+    - W0: starting point, of shape (D, C); its row means are removed
     - tol: stop when lambda^2 / 2 < tol
     - max_iter: at most this many steps
 
     Returns a tuple of:
-    - W: the minimizer found, of W0's shape
+    - W: the minimizer found, of W0's shape, rows summing to zero
     - info: dict with 'iterations', 'value', 'grad_norm' (max |g|), 'gap' (lambda^2 / 2) and
       'converged' (bool)
     """
-    W = W0.astype(np.float64)
+    Q = zero_row_sum_basis(*W0.shape)                       # (D C, D (C - 1))
+    W = (Q @ (Q.T @ W0.ravel().astype(np.float64))).reshape(W0.shape)
     value, grad = objective(W)
     for iteration in range(max_iter + 1):
-        step = np.linalg.lstsq(hessian(W), -grad.ravel(), rcond=None)[0].reshape(W.shape)
-        gap = -np.sum(grad * step) / 2
+        try:
+            dv = np.linalg.solve(Q.T @ hessian(W) @ Q, -Q.T @ grad.ravel())
+        except np.linalg.LinAlgError:    # singular on the subspace too: no finite minimizer here
+            gap = np.inf
+            break
+        step = (Q @ dv).reshape(W.shape)
+        gap = -np.sum(grad * step) / 2                       # lambda^2 / 2
         if gap < tol:
             break
         t = 1.0
-        while True:                      # backtrack until the decrease is a quarter of predicted
-            new_value, new_grad = objective(W + t * step)
-            if new_value <= value - 0.25 * t * 2 * gap or t < 1e-10:
-                break
+        new_value, new_grad = objective(W + step)
+        # backtrack until the decrease is a quarter of the predicted t lambda^2 (up to rounding)
+        while new_value > value - 0.25 * t * 2 * gap + 4e-16 * abs(value) and t > 1e-10:
             t /= 2
+            new_value, new_grad = objective(W + t * step)
+        if new_value > value + 4e-16 * abs(value):   # no step decreases it: stop, not converged
+            break
         W, value, grad = W + t * step, new_value, new_grad
     info = {'iterations': iteration, 'value': float(value), 'grad_norm': float(np.abs(grad).max()),
             'gap': float(max(gap, 0.0)), 'converged': bool(gap < tol)}
     return W, info
 # --8<-- [end:newton]
+
+
+# The section above shows two functions; the check of the second is attached here.
+newton = checked(_check_newton)(newton)
 
 
 def minimize_loss(X, y, reg, W0=None):
@@ -260,8 +303,9 @@ def minimize_posterior(X, y, sigma, W0=None):
 def mle_exists(W, X):
     """
     Whether the unregularized softmax loss has a finite minimizer: newton converged to W and the
-    Hessian there is positive definite on the subspace where the columns of W sum to zero (its D
-    other eigenvalues are 0: adding one vector to every column changes nothing).
+    Hessian there is positive definite on the subspace where the rows of W sum to zero, Q^T H Q
+    with Q = zero_row_sum_basis (on the other D directions H is 0: adding one vector to every
+    column changes nothing).
 
     Inputs:
     - W: where newton stopped on the MLE objective, of shape (D, C)
@@ -271,8 +315,8 @@ def mle_exists(W, X):
     - exists: bool, the smallest eigenvalue on that subspace is above 1e-8
     - lam: that eigenvalue
     """
-    D = X.shape[1]
-    lam = np.linalg.eigvalsh(softmax_hessian(W, X))[D]
+    Q = zero_row_sum_basis(*W.shape)
+    lam = np.linalg.eigvalsh(Q.T @ softmax_hessian(W, X) @ Q)[0]
     return bool(lam > 1e-8), float(lam)
 
 

@@ -13,11 +13,12 @@ import pytest
 from scipy import stats
 
 from snippets.data import digits_with_bias
-from snippets.experiments.map_mle import (SIGMA, WEAK_SIGMA, label_sums, one_weight_example,
-                                          report)
+from snippets.experiments.map_mle import (SIGMA, SWEEP_SIZES, WEAK_SIGMA, label_sums,
+                                          one_weight_example, report)
 from snippets.map_mle import (gaussian_log_prior, log_likelihood, minimize_loss,
                               minimize_posterior, mle_exists, neg_log_posterior, newton,
-                              reg_from_sigma, softmax_hessian, softmax_loss_vectorized)
+                              reg_from_sigma, softmax_hessian, softmax_loss_vectorized,
+                              zero_row_sum_basis)
 from snippets.numerical_gradient import eval_numerical_gradient, rel_error
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,16 +180,83 @@ def test_flat_prior_map_is_the_mle():
     assert np.linalg.norm(W_flat - W_mle) / np.linalg.norm(W_mle) < 1e-4
 
 
-def test_map_and_mle_columns_sum_to_zero():
+def test_map_and_mle_rows_sum_to_zero():
     # the data gradient's rows sum to 0 over classes (softmax is shift invariant), so the MAP
-    # (2 reg W = -grad) has rows summing to 0, and newton from W = 0 keeps the MLE there too
+    # (2 reg W = -grad) has rows summing to 0; newton pins the MLE there too
     X, y = digits_with_bias(pool=4, centre=True, standardize=True)
     for reg in (0.0, 1e-3):
         W, _ = minimize_loss(X, y, reg)
-        assert np.abs(W.sum(axis=1)).max() < 1e-9
+        assert np.abs(W.sum(axis=1)).max() < 1e-12 * np.abs(W).max()
         shifted = W + np.arange(W.shape[0])[:, None]        # same loss, other weights
         assert abs(softmax_loss_vectorized(shifted, X, y, 0.0)[0]
                    - softmax_loss_vectorized(W, X, y, 0.0)[0]) < 1e-12
+
+
+# The gauge, pinned: the same numbers on every CPU --------------------------------------------
+# Without a prior the Hessian is singular along W + v 1^T. The old newton solved H step = -g with
+# np.linalg.lstsq(rcond=None); on an AVX-512 OpenBLAS kernel a null singular value landed above
+# its cut-off and the sigma = 10, N = 1797 MLE drifted (row sums near -0.08, the first-order
+# formula "off by 36%"). newton now solves on the rows-sum-to-zero subspace.
+
+def test_zero_row_sum_basis_is_orthonormal_and_spans_the_zero_row_sums():
+    D, C = 3, 5
+    Q = zero_row_sum_basis(D, C)
+    assert Q.shape == (D * C, D * (C - 1))
+    np.testing.assert_allclose(Q.T @ Q, np.eye(D * (C - 1)), atol=1e-15)
+    # each column, as a (D, C) matrix, has rows summing to 0; and the dimensions add up to D C
+    assert np.abs(Q.T.reshape(-1, D, C).sum(axis=2)).max() < 1e-15
+    shifts = np.kron(np.eye(D), np.ones((C, 1)))                 # the D directions W + v 1^T
+    assert np.abs(Q.T @ shifts).max() < 1e-15
+
+
+@pytest.mark.parametrize('sigma', [SIGMA, WEAK_SIGMA, None])      # None: the MLE
+def test_rows_sum_to_zero_for_every_N_and_sigma(sigma):
+    # the invariant the old solver broke; rounding leaves ~1e-16 relative (10 terms per row)
+    X, y = digits_with_bias(pool=4, centre=True, standardize=True)
+    order = np.random.default_rng(0).permutation(len(y))
+    for n in SWEEP_SIZES:
+        Xn, yn = X[order[:n]], y[order[:n]]
+        W, info = minimize_loss(Xn, yn, 0.0 if sigma is None else reg_from_sigma(sigma, n))
+        assert info['converged'], n
+        assert np.abs(W.sum(axis=1)).max() < 1e-12 * np.abs(W).max(), (n, sigma)
+
+
+def test_newton_does_not_depend_on_where_it_starts_along_the_gauge():
+    # a start shifted along W + v 1^T (same loss) ends at the same W, to rounding
+    X, y = digits_with_bias(pool=4, centre=True, standardize=True)
+    W, _ = minimize_loss(X, y, 0.0)
+    shifted_start = 5.0 * np.arange(X.shape[1])[:, None] * np.ones((1, 10))
+    W_shifted, info = minimize_loss(X, y, 0.0, W0=shifted_start)
+    assert info['converged']
+    assert np.abs(W_shifted - W).max() < 1e-10 * np.abs(W).max()
+
+
+def test_lstsq_with_its_default_cutoff_lets_rounding_pick_the_gauge():
+    # The failure, made deterministic. Near the MLE, change the Hessian along one gauge direction
+    # v by 2e-14 of its largest eigenvalue (rounding: another BLAS kernel sums in another order),
+    # just above lstsq's default cut-off eps * max(H.shape) = 1.1e-14 relative, and let the
+    # gradient have a rounding-sized 1e-16 along v. lstsq then divides that 1e-16 by the tiny
+    # singular value and steps along the gauge; the pinned solve never looks in that direction.
+    X, y = digits_with_bias(pool=4, centre=True, standardize=True)
+    W, _ = minimize_loss(X, y, 0.0)
+    W = W + 1e-3 * np.random.default_rng(0).standard_normal(W.shape)   # a point before the end
+    W -= W.mean(axis=1, keepdims=True)
+    H = softmax_hessian(W, X)
+    g = softmax_loss_vectorized(W, X, y, 0.0)[1].ravel() + 1e-16 * np.ones(W.size)
+    D, C = W.shape
+    v = np.ones(D * C) / np.sqrt(D * C)                       # W + const: one gauge direction
+    top = np.linalg.eigvalsh(H)[-1]
+    H_other = H + 2e-14 * top * np.outer(v, v)
+    assert 2e-14 > np.finfo(float).eps * max(H.shape)          # above the default cut-off
+    old_step = np.linalg.lstsq(H_other, -g, rcond=None)[0]
+    old_reference = np.linalg.lstsq(H, -g, rcond=None)[0]
+    assert abs(old_reference @ v) < 1e-12                      # below the cut-off: no drift
+    assert abs(old_step @ v) > 1e-3                            # above it: a drift along v
+    Q = zero_row_sum_basis(D, C)
+    pinned = Q @ np.linalg.solve(Q.T @ H_other @ Q, -Q.T @ g)
+    reference = Q @ np.linalg.solve(Q.T @ H @ Q, -Q.T @ g)
+    assert abs(pinned @ v) < 1e-15
+    np.testing.assert_allclose(pinned, reference, rtol=1e-9, atol=1e-14)
 
 
 # report(): equivalence ---------------------------------------------------------------------
@@ -203,7 +271,7 @@ def test_equivalence_optimum_is_the_same(values):
 
 
 def test_equivalence_solver_converged(values):
-    # Newton decrement / 2 estimates the gap; the strong-convexity bound is rigorous
+    # half the squared Newton decrement estimates the gap; the strong-convexity bound is rigorous
     assert values['eq_gap_loss'] < 1e-20 and values['eq_gap_post'] < 1e-20
     assert values['eq_grad_loss'] < 1e-15 and values['eq_grad_post'] < 1e-11
     assert values['eq_dist_bound'] < 1e-12
@@ -219,6 +287,18 @@ def test_wrong_convention_gives_another_optimum(values):
     assert values['eq_wrong_diff'] > 0.1
 
 
+def test_the_likelihood_as_a_product_underflows_and_its_log_does_not(values):
+    # exp(log L) with log L below log of the smallest subnormal (4.9e-324) is 0 in float64
+    assert values['eq_likelihood_product'] == 0.0
+    assert values['eq_log_likelihood'] < math.log(4.9e-324) == pytest.approx(-744.44, abs=0.01)
+    # the log-likelihood is -N times the data loss at the same W (independent path)
+    assert values['eq_log_likelihood'] < -values['eq_N'] * 0.3
+
+
+def test_every_optimum_of_the_report_is_in_the_gauge(values):
+    assert values['gauge_max_row_sum'] < 1e-12
+
+
 # report(): separable data ------------------------------------------------------------------
 
 def test_digits_0_and_1_are_linearly_separable(values):
@@ -228,6 +308,10 @@ def test_digits_0_and_1_are_linearly_separable(values):
 
 
 def test_mle_norm_grows_and_loss_goes_to_zero(values):
+    norms, losses = values['sep_mle_norms'], values['sep_mle_losses']
+    assert all(a < b for a, b in zip(norms, norms[1:]))
+    assert all(a > b for a, b in zip(losses, losses[1:]))
+    assert values['sep_t'][-1] == values['sep_T'] and norms[-1] == values['sep_mle_norm_T']
     assert values['sep_mle_norm_100'] < values['sep_mle_norm_1000'] < values['sep_mle_norm_T']
     assert values['sep_mle_loss_T'] < values['sep_mle_loss_100'] / 10
     # scaling a separating W lowers the loss further: the infimum 0 is never reached
@@ -244,11 +328,20 @@ def test_map_norm_settles(values):
 
 
 def test_newton_finds_no_finite_mle_on_separable_data():
-    X, y = digits_with_bias(classes=(0, 1), centre=True)
+    # 4x4 digits 0 and 1: still separable, and X has full column rank (17), so the only flat
+    # directions of the loss at W = 0 are the gauge ones. (The 8x8 images have pixels that are 0
+    # in every 0 and 1, and newton refuses the singular system there: converged False at once.)
+    X, y = digits_with_bias(classes=(0, 1), pool=2, centre=True)
+    assert np.linalg.matrix_rank(X) == X.shape[1]
     W, info = newton(lambda W: softmax_loss_vectorized(W, X, y, 0.0),
                      lambda W: softmax_hessian(W, X), np.zeros((X.shape[1], 2)), max_iter=30)
-    assert not mle_exists(W, X)[0]
+    assert np.mean(np.argmax(X.dot(W), axis=1) == y) == 1.0
+    assert not info['converged'] and not mle_exists(W, X)[0]
     assert np.linalg.norm(W) > 20
+    X8, y8 = digits_with_bias(classes=(0, 1), centre=True)
+    W8, info8 = newton(lambda W: softmax_loss_vectorized(W, X8, y8, 0.0),
+                       lambda W: softmax_hessian(W, X8), np.zeros((X8.shape[1], 2)))
+    assert not info8['converged'] and np.all(W8 == 0)
 
 
 # report(): MAP -> MLE -----------------------------------------------------------------------
@@ -268,6 +361,8 @@ def test_sweep_mle_exists_at_every_size(values):
 def test_sweep_distance_falls_with_N_for_a_fixed_prior(values):
     d = [r[3] for r in sweep_table(values)]
     assert all(a > b for a, b in zip(d, d[1:]))
+    assert values['sweep_sizes'] == list(SWEEP_SIZES)
+    assert [round(x, 3) for x in values['sweep_dists']] == d
     assert values['sweep_dist_last'] < values['sweep_dist_first'] / 4
     assert -1 < values['sweep_slope'] < -0.3
 
@@ -275,6 +370,8 @@ def test_sweep_distance_falls_with_N_for_a_fixed_prior(values):
 def test_sweep_distance_stays_for_a_fixed_reg(values):
     d = [r[4] for r in sweep_table(values)]
     assert max(d) / min(d) < 1.3
+    assert [round(x, 3) for x in values['sweep_fixed_dists']] == d
+    assert max(d[3:]) < 1.05 * min(d[3:])                # flat from N = 423 on
     assert values['sweep_fixed_reg'] == 1 / (2 * 100)
     assert values['sweep_fixed_first'] == values['sweep_dist_first']   # same reg at N = 100
 
@@ -287,9 +384,21 @@ def test_sweep_is_not_yet_asymptotic_with_sigma_1(values):
 def test_weak_prior_reaches_the_first_order_regime(values):
     assert values['weak_sigma'] == WEAK_SIGMA
     assert values['weak_n_lam_last'] > 100
+    # the review's prediction once the gauge drift is gone: about 0.6%, not 36%
     assert values['weak_first_order_error_last'] < 0.01
     assert values['weak_first_order_error_first'] > 0.1
     assert values['weak_slope'] < -1
+    assert values['weak_dists'] == sorted(values['weak_dists'], reverse=True)
+
+
+def test_first_order_error_shrinks_like_one_over_n_lambda_sigma2(values):
+    # the next term of the expansion is O((N lambda_min sigma^2)^-1) relative: error times
+    # N lambda_min sigma^2 stays of order 1 where the formula applies
+    scaled = values['first_order_scaled']
+    assert len(scaled) == 3 and 0.5 < min(scaled) and max(scaled) < 5
+    assert values['first_order_scaled_min'] == min(scaled)
+    assert scaled[0] == pytest.approx(values['sweep_first_order_error_last'] * values['sweep_n_lam_last'])
+    assert scaled[2] == pytest.approx(values['weak_first_order_error_last'] * values['weak_n_lam_last'])
 
 
 # report(): one weight -----------------------------------------------------------------------
@@ -315,6 +424,12 @@ def test_one_weight_example_orders_mle_map_and_mean(values):
     assert abs(mean - values['one_mean']) < 1e-6
     assert abs(values['one_mean'] - values['one_map']) > 0.01
     assert values['one_n'] == 20
+    # the posterior's width by the same quadrature; narrower than the likelihood, which is
+    # narrower than the prior N(0, 1) (its sd on the grid [-3, 6] is a little below 1)
+    var = quad(lambda v: (v - mean) ** 2 * unnormalized(v), -10, 10)[0] / Z
+    assert abs(math.sqrt(var) - values['one_posterior_sd']) < 1e-4
+    assert values['one_prior_sd'] > values['one_likelihood_sd'] > values['one_posterior_sd']
+    assert values['one_map'] < values['one_mean'] < values['one_mle']
 
 
 # Bad input ---------------------------------------------------------------------------------
@@ -349,8 +464,12 @@ def test_functions_reject_bad_input():
 # report(): keys, types, figures, pages ------------------------------------------------------
 
 def test_report_values_are_json_numbers_or_strings(values):
+    # lists of numbers too: the curves behind a figure, for the claim checks about it
     for key, value in values.items():
-        assert type(value) in (int, float, str, bool), (key, value)
+        if type(value) is list:
+            assert value and all(type(v) in (int, float) for v in value), key
+        else:
+            assert type(value) in (int, float, str, bool), (key, value)
     assert json.loads(json.dumps(values)) == values
 
 

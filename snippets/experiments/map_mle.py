@@ -28,9 +28,9 @@ import numpy as np
 from snippets.checks import check_array
 from snippets.data import digits_with_bias
 from snippets.layers import softmax_loss, svm_loss
-from snippets.map_mle import (gradient_descent, minimize_loss, minimize_posterior, mle_exists,
-                              neg_log_posterior, reg_from_sigma, softmax_hessian,
-                              softmax_loss_vectorized)
+from snippets.map_mle import (gradient_descent, log_likelihood, minimize_loss, minimize_posterior,
+                              mle_exists, neg_log_posterior, reg_from_sigma, softmax_hessian,
+                              softmax_loss_vectorized, zero_row_sum_basis)
 from snippets.numerical_gradient import eval_numerical_gradient, rel_error
 from snippets.reporting import OKABE_ITO, markdown_rows, pyplot, save_svg
 
@@ -119,8 +119,11 @@ def sweep_experiment(sizes=SWEEP_SIZES, sigma=SIGMA, seed=0, fixed_reg=True):
         exists, lam = mle_exists(W_mle, Xn)
         W_map, info_map = minimize_loss(Xn, yn, reg_from_sigma(sigma, n))
         norm = np.linalg.norm(W_mle)
-        # first order: grad L(W_map) + 2 reg W_map = 0 and grad L(W_map) ~ H (W_map - W_mle)
-        first_order = np.linalg.lstsq(softmax_hessian(W_mle, Xn), W_mle.ravel(), rcond=None)[0]
+        # first order: grad L(W_map) + 2 reg W_map = 0 and grad L(W_map) ~ H (W_map - W_mle), so
+        # W_map - W_mle ~ -H^+ W_mle / (n sigma^2). H^+ on the rows-sum-to-zero subspace (where
+        # W_mle lies) is Q (Q^T H Q)^-1 Q^T: a nonsingular solve, no cut-off to decide the gauge
+        Q = zero_row_sum_basis(*W_mle.shape)
+        first_order = Q @ np.linalg.solve(Q.T @ softmax_hessian(W_mle, Xn) @ Q, Q.T @ W_mle.ravel())
         row = {'n': n, 'exists': exists and info_mle['converged'], 'lam': lam,
                'W_mle': W_mle, 'W_map': W_map, 'norm_mle': norm,
                'dist_prior': np.linalg.norm(W_map - W_mle) / norm,
@@ -162,6 +165,13 @@ def one_weight_example(n=20, sigma=SIGMA, seed=0):
     return {'x': x, 'y': labels, 'w': w, 'prior': normalized(log_prior),
             'likelihood': normalized(log_lik), 'posterior': posterior,
             'mle': mle, 'map': map_, 'posterior_mean': float(np.sum(w * posterior) * dw)}
+
+
+def _grid_sd(w, density):
+    """The standard deviation of a density normalized on the grid w (as in one_weight_example)."""
+    dw = w[1] - w[0]
+    mean = np.sum(w * density) * dw
+    return float(np.sqrt(np.sum((w - mean) ** 2 * density) * dw))
 
 
 def _argmax_1d(z, precision):
@@ -277,6 +287,14 @@ def sweep_figure(rows, sigma=SIGMA):
 
 # The page's numbers, one experiment at a time ----------------------------------------------
 
+def _correct_class_probabilities(W, X, y):
+    """p(y_i | x_i, W) for every example, of shape (N,)."""
+    scores = X.dot(W)
+    P = np.exp(scores - scores.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    return P[np.arange(len(y)), y]
+
+
 def equivalence_values(eq):
     """eq_*: the two optima of equivalence(), their convergence, and the constant between them."""
     X, y, reg = eq['X'], eq['y'], eq['reg']
@@ -299,7 +317,10 @@ def equivalence_values(eq):
         eq_dist_bound=float(np.linalg.norm(grad_at_W_loss) / (2 * reg)),
         eq_const=float(post_value - N * loss_value),
         eq_const_theory=float(D * C / 2 * np.log(2 * np.pi * SIGMA ** 2)),
-        eq_wrong_diff=float(np.abs(eq['W_wrong'] - W_post).max()))
+        eq_wrong_diff=float(np.abs(eq['W_wrong'] - W_post).max()),
+        # the likelihood as a product of N probabilities underflows; its log does not
+        eq_likelihood_product=float(np.prod(_correct_class_probabilities(W_post, X, y))),
+        eq_log_likelihood=float(log_likelihood(W_post, X, y)[0]))
 
 
 def separable_values(sep):
@@ -320,7 +341,13 @@ def separable_values(sep):
         sep_map_norm_T=map_norm[T],
         sep_map_loss_T=map_loss[T],
         sep_map_grad_T=float(np.abs(map_grad).max()),
-        sep_scaled_loss_2=scaled[2], sep_scaled_loss_10=scaled[10])
+        sep_scaled_loss_2=scaled[2], sep_scaled_loss_10=scaled[10],
+        # the whole curves of separable.svg, for the claims about them
+        sep_t=[int(t) for t, _, _ in sep['mle']],
+        sep_mle_norms=[float(n) for _, _, n in sep['mle']],
+        sep_mle_losses=[float(loss) for _, loss, _ in sep['mle']],
+        sep_map_norms=[float(n) for _, _, n in sep['map']],
+        sep_map_losses=[float(loss) for _, loss, _ in sep['map']])
 
 
 def _slope(rows):
@@ -356,7 +383,16 @@ def sweep_values(rows, weak):
         weak_first_order_error_first=_first_order_error(weak[0]),
         weak_first_order_error_last=_first_order_error(weak[-1]),
         sweep_first_order_error_first=_first_order_error(first),
-        sweep_first_order_error_last=_first_order_error(last))
+        sweep_first_order_error_last=_first_order_error(last),
+        # the first-order error times N lambda_min sigma^2 where the formula is meant to hold
+        # (sigma = 1 at the largest N, the weak prior at the smallest and the largest): of order 1
+        # if the error shrinks like 1 / (N lambda_min sigma^2)
+        first_order_scaled=[float(_first_order_error(r) * r['n'] * r['lam'] * s ** 2)
+                            for r, s in ((last, SIGMA), (weak[0], WEAK_SIGMA), (weak[-1], WEAK_SIGMA))],
+        sweep_sizes=[int(r['n']) for r in rows],
+        sweep_dists=[float(r['dist_prior']) for r in rows],
+        sweep_fixed_dists=[float(r['dist_fixed_reg']) for r in rows],
+        weak_dists=[float(r['dist_prior']) for r in weak])
 
 
 # report -------------------------------------------------------------------------------------
@@ -376,13 +412,22 @@ def report(outdir):
                   gradcheck_posterior=checks['neg_log_posterior'],
                   gradcheck_hessian=checks['softmax_hessian'])
 
-    values.update(equivalence_values(equivalence()))
+    eq = equivalence()
+    values.update(equivalence_values(eq))
 
     separable = separable_experiment()
     values.update(separable_values(separable))
 
     sweep = sweep_experiment()
-    values.update(sweep_values(sweep, weak=sweep_experiment(sigma=WEAK_SIGMA, fixed_reg=False)))
+    weak = sweep_experiment(sigma=WEAK_SIGMA, fixed_reg=False)
+    values.update(sweep_values(sweep, weak=weak))
+    values['first_order_scaled_min'] = min(values['first_order_scaled'])
+    values['first_order_scaled_max'] = max(values['first_order_scaled'])
+    # the gauge: every optimum newton found has rows summing to zero, relative to its largest weight
+    optima = [eq['W_loss'], eq['W_post'], eq['W_wrong']] + [
+        r[k] for r in sweep + weak for k in ('W_mle', 'W_map', 'W_fix') if k in r]
+    values['gauge_max_row_sum'] = max(float(np.abs(W.sum(axis=1)).max() / np.abs(W).max())
+                                      for W in optima)
 
     softmax_zero, hinge_zero = label_sums(np.zeros(3))
     softmax_spread, hinge_spread = label_sums(np.array([2.0, 0.0, -2.0]))
@@ -391,7 +436,9 @@ def report(outdir):
 
     one = one_weight_example()
     values.update(one_n=len(one['y']), one_mle=one['mle'], one_map=one['map'],
-                  one_mean=one['posterior_mean'])
+                  one_mean=one['posterior_mean'],
+                  **{f'one_{name}_sd': _grid_sd(one['w'], one[name])
+                     for name in ('prior', 'likelihood', 'posterior')})
 
     save_svg(posterior_figure(one), outdir / 'posterior.svg')
     save_svg(separable_figure(separable), outdir / 'separable.svg')
