@@ -384,6 +384,10 @@ def test_fgsm_table_fgsm_hurts_random_noise_barely(values, trained):
         assert values[key_r] == model_accuracy(m, random_sign_noise(X, 0.1, clip=clip), y)
         curve = [model_accuracy(m, fgsm(m, X, y, eps, clip=clip), y) for eps in EPSILONS]
         assert values[f'fgsm_curve_{key_f[:-4]}'] == curve
+        noise = [model_accuracy(m, random_sign_noise(X, eps, clip=clip), y) for eps in EPSILONS]
+        assert values[f'fgsm_curve_{key_r[:-4]}'] == noise
+        assert min(noise) >= values['fgsm_rand_min']
+        assert curve[-1] <= values['fgsm_at_largest_eps_max']
         # at eps = 0.1 random noise costs < 3 points; FGSM costs > 20 points (the page's claim)
         clean = model_accuracy(m, X, y)
         assert clean - values[key_r] < 0.03

@@ -378,6 +378,9 @@ def report(outdir):
     values['fgsm_eps_list'] = [r['eps'] for r in rows]
     for c in columns:
         values[f'fgsm_curve_{c}'] = [r[c] for r in rows]
+    values['fgsm_at_largest_eps_max'] = max(rows[-1]['lin_fgsm'], rows[-1]['net_fgsm'])
+    values['fgsm_largest_eps'] = rows[-1]['eps']
+    values['fgsm_rand_min'] = min(min(r['lin_rand'], r['net_rand']) for r in rows)
     values['fgsm_out_of_range'] = max(out_of_range(fgsm(m, X, y, eps, clip=clip) + data['mean'])
                                       for m in (lin, net) for eps in EPSILONS)
     values['fgsm_unclipped_out_of_range'] = out_of_range(fgsm(net, X, y, FGSM_EPS) + data['mean'])
