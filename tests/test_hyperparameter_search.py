@@ -178,6 +178,9 @@ def test_the_hit_rate_curves(values):
         theory = 1 - 0.95 ** n
         assert abs(measured - theory) < 4 * binomial_se(theory, R), n
     assert values['curve_theory_random'] == pytest.approx([1 - 0.95 ** n for n in budgets])
+    assert values['curve_random_z'] == pytest.approx(
+        [abs(m - (1 - 0.95 ** n)) / binomial_se(1 - 0.95 ** n, R)
+         for n, m in zip(budgets, values['curve_random'])])
     assert values['curve_random'][budgets.index(49)] < 0.95 < values['curve_random'][budgets.index(64)]
     for method in ('centres', 'endpoints'):
         key = 'curve_grid_' + {'centres': 'centres', 'endpoints': 'ends'}[method]
@@ -263,6 +266,9 @@ def test_both_hyperparameters_matter_on_the_digits(values):
     assert max(along_reg) - min(along_reg) == pytest.approx(values['grid_acc_range_along_reg'])
     assert values['grid_acc_range_along_reg'] > 10 * values['val_acc_se']
     assert values['grid_acc_range_along_lr'] > 10 * values['val_acc_se']
+    # with the largest reg the net stays at chance: 10 classes, 400 images, 4 binomial s.e.
+    assert values['grid_acc_at_largest_reg'] == along_reg[-1] == min(along_reg)
+    assert abs(along_reg[-1] - 0.1) < 4 * binomial_se(0.1, 400)
 
 
 def test_the_second_round_reaches_past_the_old_border(values):

@@ -206,6 +206,11 @@ def disc_hit_theory(points, radius=DISC_RADIUS, nodes=20000):
     return area / (high - low) ** 2
 
 
+def binomial_se(p, repeats):
+    """Standard error of a hit rate with probability p over `repeats` independent repeats."""
+    return math.sqrt(p * (1 - p) / repeats)
+
+
 def trials_for_probability(p, band=BAND):
     """The smallest n with 1 - (1 - band)**n >= p."""
     return math.ceil(math.log(1 - p) / math.log(1 - band))
@@ -400,7 +405,13 @@ def monte_carlo_values(table, curve):
         curve_random=[r for _, r in curve['random']],
         curve_grid_centres=[r for _, r in curve['grid-centres']],
         curve_grid_ends=[r for _, r in curve['grid-endpoints']],
-        curve_theory_random=[random_hit_theory(b) for b in CURVE_BUDGETS])
+        curve_theory_random=[random_hit_theory(b) for b in CURVE_BUDGETS],
+        # |measured - exact| in binomial standard errors, one per budget (the page allows 4)
+        curve_random_z=[abs(r - random_hit_theory(b)) / binomial_se(random_hit_theory(b), REPEATS)
+                        for b, r in curve['random']],
+        curve_largest=CURVE_BUDGETS[-1],
+        curve_grid_centres_largest=dict(curve['grid-centres'])[CURVE_BUDGETS[-1]],
+        curve_grid_ends_largest=dict(curve['grid-endpoints'])[CURVE_BUDGETS[-1]])
     # the redrawn Fig. 1: how many of each panel's 9 points fall in the top 5% band of x
     for method, points in fig1_points().items():
         in_band = np.abs(points[:, 0] - FIG1_OPTIMUM[0]) <= BAND / 2
@@ -443,7 +454,11 @@ def digits_values(data, run):
     along_lr = [acc for (lr, reg), acc in grid_acc.items() if reg == best_reg]
     along_reg = [acc for (lr, reg), acc in grid_acc.items() if lr == best_lr]
     values.update(grid_acc_range_along_lr=max(along_lr) - min(along_lr),
-                  grid_acc_range_along_reg=max(along_reg) - min(along_reg))
+                  grid_acc_range_along_reg=max(along_reg) - min(along_reg),
+                  grid_acc_points_along_lr=100 * (max(along_lr) - min(along_lr)),
+                  grid_acc_points_along_reg=100 * (max(along_reg) - min(along_reg)),
+                  grid_acc_at_largest_reg=grid_acc[(best_lr, max(r for _, r in grid_acc))],
+                  grid_largest_reg=max(r for _, r in grid_acc))
     # the second round: how many of its trials lie outside the first round's ranges
     (lr_lo, lr_hi), (reg_lo, reg_hi) = COARSE_RANGES['learning_rate'], COARSE_RANGES['reg']
     values['fine_trials_outside'] = sum(
