@@ -115,7 +115,8 @@ for method in ("grid-endpoints", "grid-centres", "random"):
 data = digits_split()
 score = digits_train_and_score(data)
 results, best_val, best_config = tune_like_assignment1(score, grid["learning_rate"], grid["reg"])
-print(f"assignment 1 loops: {len(results)} runs, best val acc {best_val:.4f} at lr, reg = {best_config}")
+print(f"assignment 1 loops: {len(results)} runs, best val acc {best_val:.4f}"
+      f"  lr {best_config[0]:.3g}  reg {best_config[1]:.3g}")
 (grid_acc, grid_cfg), _ = grid_search(score, grid)
 (rand_acc, rand_cfg), _ = random_search(
     score, {"learning_rate": log_uniform(-4, 0), "reg": log_uniform(-6, 0)}, budget=16, seed=0)

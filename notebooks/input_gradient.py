@@ -124,7 +124,7 @@ for eps in (0.05, 0.1, 0.2):
                                 round(model_accuracy(m, random_sign_noise(X, eps, clip=clip), y), 3))
                          for name, m in (('linear', lin), ('net', net))})
 adv = fgsm(net, X, y, 0.1, clip=clip) + data['mean']
-print('pixels of the FGSM images in [0, 1]:', bool(adv.min() >= 0 and adv.max() <= 1))
+print('pixels of the FGSM images in [0, 1]:', bool(adv.min() >= -1e-12 and adv.max() <= 1 + 1e-12))
 
 # %% [markdown] lang="zh"
 # ## 6. 线性论证：ε‖w‖₁ 随维度增长

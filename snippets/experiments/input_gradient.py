@@ -257,10 +257,11 @@ def roughness(images):
                                  np.abs(np.diff(img, axis=2)).ravel()]).mean())
 
 
-def out_of_range(images, low=0.0, high=1.0):
-    """The share of pixels of `images` (pixel values) outside [low, high]."""
+def out_of_range(images, low=0.0, high=1.0, tol=1e-12):
+    """The share of pixels of `images` (pixel values) outside [low, high], beyond the rounding
+    tol that (1 - mean) + mean may leave."""
     images = np.asarray(images)
-    return float(np.mean((images < low) | (images > high)))
+    return float(np.mean((images < low - tol) | (images > high + tol)))
 
 
 # ---- Figures --------------------------------------------------------------------------------
