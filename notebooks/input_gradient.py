@@ -107,15 +107,24 @@ print('argmax of each image:', model_forward(net, np.stack(imgs))[0].argmax(axis
 
 # %% [markdown] lang="zh"
 # ## 5. FGSM 与同样大小的随机噪声
+#
+# 和类别可视化一样，攻击后的图像要裁剪回合法的像素范围 $[0, 1]$（数据减过均值，所以范围是
+# `clip` 这一对数组）。每行：`eps`，然后每个模型的（FGSM 后的准确率，随机噪声后的准确率）。
 
 # %% [markdown] lang="en"
 # ## 5. FGSM against random noise of the same size
+#
+# As in class visualization, the attacked images are clipped back to the valid pixel range
+# $[0, 1]$ (the data are centred, so the range is the pair of arrays `clip`). Each line: `eps`,
+# then for each model (accuracy after FGSM, accuracy after random noise).
 
 # %%
 for eps in (0.05, 0.1, 0.2):
-    print(f'eps={eps}', {name: (round(model_accuracy(m, fgsm(m, X, y, eps), y), 3),
-                                round(model_accuracy(m, random_sign_noise(X, eps), y), 3))
+    print(f'eps={eps}', {name: (round(model_accuracy(m, fgsm(m, X, y, eps, clip=clip), y), 3),
+                                round(model_accuracy(m, random_sign_noise(X, eps, clip=clip), y), 3))
                          for name, m in (('linear', lin), ('net', net))})
+adv = fgsm(net, X, y, 0.1, clip=clip) + data['mean']
+print('pixels of the FGSM images in [0, 1]:', bool(adv.min() >= -1e-12 and adv.max() <= 1 + 1e-12))
 
 # %% [markdown] lang="zh"
 # ## 6. 线性论证：ε‖w‖₁ 随维度增长

@@ -2,7 +2,11 @@
 Grid search and random search for hyperparameters (Bergstra & Bengio, 2012), at the same budget.
 
 A search calls train_and_score(config) -> validation score (higher is better) for each config, a
-dict name -> value, and keeps the best; both return (best, trials) with best = (score, config):
+dict name -> value, and keeps the best:
+- tune_like_assignment1(train_and_score, learning_rates, regularization_strengths): the two
+  nested loops of cs231n assignment 1 (svm.ipynb, softmax.ipynb), where students first write a
+  grid search; returns (results, best_val, best_config) as the notebooks keep them.
+The general searches return (best, trials) with best = (score, config):
 - grid_search(train_and_score, grid): a list of values per hyperparameter, every combination
   (itertools.product);
 - random_search(train_and_score, distributions, budget): `budget` independent draws, each
@@ -35,6 +39,13 @@ NET = {'hidden_dim': 64, 'weight_scale': 0.1, 'epochs': 10, 'batch_size': 100}
 
 # ---- Input checks: bad input raises ValueError naming the argument. The pages show the
 # ---- functions below without them (snippets/checks.py, `checked`).
+
+def _check_tune_like_assignment1(train_and_score, learning_rates, regularization_strengths):
+    for name, values in (('learning_rates', learning_rates),
+                         ('regularization_strengths', regularization_strengths)):
+        if len(values) == 0:
+            raise ValueError(f'{name} must be a non-empty list of values')
+
 
 def _check_grid_search(train_and_score, grid):
     if not isinstance(grid, dict) or not grid:
@@ -70,6 +81,35 @@ def _check_refine_ranges(best_config, ranges, shrink=4.0):
 
 
 # ---- The lesson -------------------------------------------------------------------------
+
+@checked(_check_tune_like_assignment1)
+# --8<-- [start:assignment1_loops]
+def tune_like_assignment1(train_and_score, learning_rates, regularization_strengths):
+    """
+    The search in assignment 1's svm.ipynb and softmax.ipynb: two nested loops, one training run
+    per (learning rate, regularization strength) pair, the best kept by validation accuracy.
+
+    Inputs:
+    - train_and_score: function (config dict) -> validation accuracy
+    - learning_rates: list of values, e.g. [1e-7, 5e-5]
+    - regularization_strengths: list of values, e.g. [2.5e4, 5e4]
+
+    Returns a tuple of:
+    - results: dict (lr, reg) -> validation accuracy (the notebooks also keep training accuracy)
+    - best_val: the highest validation accuracy
+    - best_config: the (lr, reg) that reached it
+    """
+    results = {}
+    best_val, best_config = -1, None
+    for lr in learning_rates:
+        for reg in regularization_strengths:
+            val_acc = train_and_score({'learning_rate': lr, 'reg': reg})
+            results[(lr, reg)] = val_acc
+            if val_acc > best_val:
+                best_val, best_config = val_acc, (lr, reg)
+    return results, best_val, best_config
+# --8<-- [end:assignment1_loops]
+
 
 @checked(_check_grid_search)
 # --8<-- [start:grid_search]

@@ -6,11 +6,12 @@ snippets.layers.
 - model_forward / model_backward_x: the class scores, and the gradient of a loss with respect
   to the input X (the weights fixed);
 - score_gradient, probability_gradient, loss_gradient: d s_y / dx, d p_y / dx and dL / dx;
-- saliency_map: |d s_y / dx|, max over the channels (Simonyan, Vedaldi & Zisserman 2013);
+- saliency_map: |d s_y / dx|, max over the channels (Simonyan, Vedaldi & Zisserman 2014);
 - class_visualization: gradient ascent on the image, maximizing s_c(x) - l2_reg * ||x||^2,
   optionally with blur and jitter (cs231n assignment 3, NetworkVisualization);
 - fgsm: x + eps * sign(dL/dx), the fast gradient sign method (Goodfellow, Shlens & Szegedy
-  2015), and random_sign_noise, the same max-norm in a random direction;
+  2015), clipped to the valid pixel range, and random_sign_noise, the same size in a random
+  direction;
 - linear_score_change: eps * ||w||_1, the most a change of max-norm eps moves a linear score;
 - train_linear, model_accuracy: the linear classifier by gradient descent, and the accuracy.
 
@@ -62,6 +63,11 @@ def _check_saliency_map(params, X, y, image_shape=IMAGE_SHAPE):
         raise ValueError(f'image_shape must be (C, H, W) with C*H*W = D, got {image_shape!r}')
 
 
+def _check_clip(clip):
+    if clip is not None and len(clip) != 2:
+        raise ValueError(f'clip must be None or a pair (low, high), got {clip!r}')
+
+
 def _check_class_visualization(params, target, l2_reg, learning_rate, steps, x0=None, clip=None,
                                blur_every=0, max_jitter=0, seed=0, image_shape=IMAGE_SHAPE):
     _check_params(params)
@@ -76,17 +82,18 @@ def _check_class_visualization(params, target, l2_reg, learning_rate, steps, x0=
     check_int('blur_every', blur_every, 0)
     check_int('max_jitter', max_jitter, 0)
     check_array('x0', np.zeros(D) if x0 is None else np.array(x0, dtype=np.float64), shape=(D,))
-    if clip is not None and len(clip) != 2:
-        raise ValueError(f'clip must be None or a pair (low, high), got {clip!r}')
+    _check_clip(clip)
 
 
-def _check_fgsm(params, X, y, eps):
+def _check_fgsm(params, X, y, eps, clip=None):
     check_positive('eps', eps, allow_zero=True)
+    _check_clip(clip)
 
 
-def _check_random_sign_noise(X, eps, seed=0):
+def _check_random_sign_noise(X, eps, seed=0, clip=None):
     check_array('X', X, ndim=2)
     check_positive('eps', eps, allow_zero=True)
+    _check_clip(clip)
 
 
 def _check_linear_score_change(w, eps):
@@ -195,7 +202,7 @@ def probability_gradient(params, X, y):
 # --8<-- [start:saliency]
 def saliency_map(params, X, y, image_shape=IMAGE_SHAPE):
     """
-    Saliency maps (Simonyan et al. 2013): |d s_y / d x|, then the max over the channels.
+    Saliency maps (Simonyan et al. 2014): |d s_y / d x|, then the max over the channels.
     For the digits (one grey channel) the max over channels is just the absolute value.
 
     Inputs:
@@ -270,7 +277,7 @@ def loss_gradient(params, X, y):
     return loss, model_backward_x(dscores, cache)
 
 
-def fgsm(params, X, y, eps):
+def fgsm(params, X, y, eps, clip=None):
     """
     Fast gradient sign method (Goodfellow et al. 2015): one step of size eps per pixel, in the
     direction that increases the loss of the true label to first order.
@@ -280,17 +287,20 @@ def fgsm(params, X, y, eps):
     - X: images, of shape (N, D)
     - y: their labels, of shape (N,)
     - eps: the max-norm of the change, >= 0
+    - clip: None, or (low, high), scalars or of shape (D,): keep X_adv a valid image
 
     Returns:
-    - X_adv: X + eps * sign(dL/dX), of shape (N, D)
+    - X_adv: X + eps * sign(dL/dX), clipped to [low, high], of shape (N, D)
     """
     _, dX = loss_gradient(params, X, y)       # the 1/N of the mean loss does not change the sign
-    return X + eps * np.sign(dX)
+    X_adv = X + eps * np.sign(dX)
+    return X_adv if clip is None else np.clip(X_adv, *clip)
 
 
-def random_sign_noise(X, eps, seed=0):
-    """X + eps * (random +-1 per pixel): the same max-norm as fgsm, a random direction."""
-    return X + eps * np.random.default_rng(seed).choice([-1.0, 1.0], size=X.shape)
+def random_sign_noise(X, eps, seed=0, clip=None):
+    """X + eps * (random +-1 per pixel), clipped like fgsm: the same size, a random direction."""
+    X_noisy = X + eps * np.random.default_rng(seed).choice([-1.0, 1.0], size=X.shape)
+    return X_noisy if clip is None else np.clip(X_noisy, *clip)
 # --8<-- [end:fgsm]
 fgsm = checked(_check_fgsm)(fgsm)
 random_sign_noise = checked(_check_random_sign_noise)(random_sign_noise)

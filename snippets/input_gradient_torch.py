@@ -40,13 +40,20 @@ def torch_saliency(model, X, y):
 
 
 # --8<-- [start:torch_fgsm]
-def torch_fgsm(model, X, y, eps):
-    """x + eps * sign(dL/dx) with the mean cross-entropy L (Goodfellow et al. 2015)."""
+def torch_fgsm(model, X, y, eps, clip=None):
+    """
+    x + eps * sign(dL/dx) with the mean cross-entropy L (Goodfellow et al. 2015), clamped to
+    clip = (low, high) (scalars or numpy arrays of shape (D,)) if given: still a valid image.
+    """
     import torch
     import torch.nn.functional as F
     X = torch.tensor(X, requires_grad=True)
     F.cross_entropy(model(X), torch.as_tensor(y)).backward()
-    return (X + eps * X.grad.sign()).detach().numpy()
+    X_adv = (X + eps * X.grad.sign()).detach()
+    if clip is not None:
+        low, high = (torch.as_tensor(c, dtype=X_adv.dtype) for c in clip)
+        X_adv = torch.clamp(X_adv, low, high)
+    return X_adv.numpy()
 # --8<-- [end:torch_fgsm]
 
 

@@ -9,12 +9,15 @@ import numpy as np
 import pytest
 
 from snippets.data import digits_split
-from snippets.experiments.hyperparameter_search import (BAND, fig1_figure, grid_hit_theory,
-                                                        grid_values, monte_carlo,
-                                                        random_hit_theory, report,
-                                                        trial_points, trials_for_probability)
-from snippets.hyperparameter_search import (COARSE_RANGES, grid_search, log_uniform,
-                                            random_search, refine_ranges, synthetic_score)
+from snippets.experiments.hyperparameter_search import (BAND, DISC_RADIUS, FIG1_OPTIMUM,
+                                                        disc_hit_theory, fig1_figure, fig1_points,
+                                                        grid_hit_theory, grid_values, monte_carlo,
+                                                        random_hit_theory, random_optimum, report,
+                                                        top_region_hit, trial_points,
+                                                        trials_for_probability)
+from snippets.hyperparameter_search import (COARSE_RANGES, digits_train_and_score, grid_search,
+                                            log_uniform, random_search, refine_ranges,
+                                            synthetic_score, tune_like_assignment1)
 from snippets.layers import two_layer_net_accuracy, two_layer_net_init
 from snippets.optim import sgd_train
 from snippets.reporting import save_svg
@@ -44,6 +47,18 @@ def test_grid_search_tries_the_cartesian_product_and_keeps_the_best():
     assert len(trials) == 6 and len(seen) == 6
     assert [(c['a'], c['b']) for _, c in trials] == [(1, 0), (1, 1), (2, 0), (2, 1), (3, 0), (3, 1)]
     assert best == (0, {'a': 2, 'b': 0})
+
+
+def test_assignment1_nested_loops_are_grid_search_with_two_hyperparameters():
+    # the same runs in the same order, the same best (both keep the first of equal scores)
+    score = lambda c: round(-(np.log10(c['learning_rate']) + 2) ** 2 - c['reg'], 6)
+    lrs, regs = [1e-3, 1e-2, 1e-1], [0.0, 0.5, 1.0]
+    results, best_val, best_config = tune_like_assignment1(score, lrs, regs)
+    best, trials = grid_search(score, {'learning_rate': lrs, 'reg': regs})
+    assert list(results) == [(c['learning_rate'], c['reg']) for _, c in trials]
+    assert list(results.values()) == [acc for acc, _ in trials]
+    assert (best_val, best_config) == (best[0], (best[1]['learning_rate'], best[1]['reg']))
+    assert best_config == (1e-2, 0.0)
 
 
 def test_random_search_draws_budget_configs_and_keeps_the_best():
@@ -125,6 +140,64 @@ def test_a_centred_grid_beats_random_search_when_both_parameters_matter(values):
     assert abs(values['random_both_hit'] - (1 - 0.95 ** 9)) < 4 * binomial_se(0.37, R)
     assert values['grid_centres_both_hit'] > values['random_both_hit'] + 8 * binomial_se(0.5, R)
     assert values['grid_ends_both_hit'] < values['random_both_hit'] - 8 * binomial_se(0.5, R)
+    # not "slightly": the gap is more than a third of random search's rate, and the same grid
+    # at the endpoints hits less than a quarter as often as random search
+    assert values['grid_centres_both_hit'] - values['random_both_hit'] > values['random_both_hit'] / 3
+    assert values['grid_ends_both_hit'] < values['random_both_hit'] / 4
+    # and the measured rates agree with the exact ones within 4 binomial standard errors
+    for method in ('grid_centres', 'grid_ends', 'random'):
+        theory = values[f'theory_{method}_both_9']
+        assert abs(values[f'{method}_both_hit'] - theory) < 4 * binomial_se(theory, R), method
+
+
+def test_disc_probabilities_match_closed_form_and_a_large_monte_carlo():
+    r = DISC_RADIUS
+    assert math.pi * r ** 2 == pytest.approx(BAND)
+    # endpoints: only (1/2, 1/2) can be within r of an optimum in [r, 1 - r]^2; the edge
+    # midpoints touch that square in a single point
+    ends = trial_points('grid-endpoints', 9, None)
+    assert disc_hit_theory(ends) == pytest.approx(BAND / (1 - 2 * r) ** 2, rel=1e-6)
+    # a single disc well inside: its whole area counts
+    assert disc_hit_theory(np.array([[0.5, 0.5]])) == pytest.approx(BAND / (1 - 2 * r) ** 2, rel=1e-6)
+    # cell centres: discs cut by the square's border; against 10**6 optima (s.e. 5e-4, 4 s.e.)
+    centres = trial_points('grid-centres', 9, None)
+    rng = np.random.default_rng(7)
+    optimum = random_optimum(10 ** 6, rng, 'both')
+    hit = top_region_hit(np.broadcast_to(centres, (10 ** 6, 9, 2)), optimum, 'both').mean()
+    theory = disc_hit_theory(centres)
+    assert abs(hit - theory) < 4 * binomial_se(theory, 10 ** 6)
+    with pytest.raises(ValueError, match='points'):
+        disc_hit_theory(np.array([[0.5, 0.5], [0.55, 0.5]]))
+
+
+def test_the_hit_rate_curves(values):
+    # the figure: random search on 1 - 0.95**n at every budget (4 s.e.), crossing 0.95 between
+    # n = 49 and n = 64, and both grids below it at every budget
+    R, budgets = values['repeats'], values['curve_budgets']
+    for n, measured in zip(budgets, values['curve_random']):
+        theory = 1 - 0.95 ** n
+        assert abs(measured - theory) < 4 * binomial_se(theory, R), n
+    assert values['curve_theory_random'] == pytest.approx([1 - 0.95 ** n for n in budgets])
+    assert values['curve_random_z'] == pytest.approx(
+        [abs(m - (1 - 0.95 ** n)) / binomial_se(1 - 0.95 ** n, R)
+         for n, m in zip(budgets, values['curve_random'])])
+    assert values['curve_random'][budgets.index(49)] < 0.95 < values['curve_random'][budgets.index(64)]
+    for method in ('centres', 'endpoints'):
+        key = 'curve_grid_' + {'centres': 'centres', 'endpoints': 'ends'}[method]
+        for n, measured, rand in zip(budgets, values[key], values['curve_random']):
+            theory = grid_hit_theory(grid_values(math.isqrt(n), method))
+            assert abs(measured - theory) < 4 * binomial_se(max(theory, 1e-3), R), (method, n)
+            assert measured < rand
+
+
+def test_fig1_random_points_fall_in_the_band_and_the_grids_do_not(values):
+    points = fig1_points()
+    for method, key in (('random', 'fig1_random_in_band'), ('grid-centres', 'fig1_grid_centres_in_band'),
+                        ('grid-endpoints', 'fig1_grid_ends_in_band')):
+        count = int(np.sum(np.abs(points[method][:, 0] - FIG1_OPTIMUM[0]) <= BAND / 2))
+        assert values[key] == count
+    assert values['fig1_random_in_band'] >= 1
+    assert values['fig1_grid_centres_in_band'] == values['fig1_grid_ends_in_band'] == 0
 
 
 def test_the_curve_at_64_trials_matches_theory(values):
@@ -177,6 +250,33 @@ def test_grid_best_is_recomputed_by_a_direct_training_run(values):
     assert two_layer_net_accuracy(trained, data['X_val'], data['y_val']) == values['grid_best_acc']
 
 
+def test_assignment1_loops_on_the_digits_give_the_grid_search(values):
+    assert values['assignment1_same_as_grid'] is True
+    assert values['assignment1_runs'] == values['digits_trials'] == 16
+    assert values['assignment1_best_val'] == values['grid_best_acc']
+
+
+def test_both_hyperparameters_matter_on_the_digits(values):
+    # through the grid's best point, changing either hyperparameter alone moves the validation
+    # accuracy by far more than its standard error (the page says both matter)
+    data = digits_split()
+    score = digits_train_and_score(data)
+    lr, reg = values['grid_best_lr'], values['grid_best_reg']
+    along_reg = [score({'learning_rate': lr, 'reg': r}) for r in np.logspace(-6, 0, 4)]
+    assert max(along_reg) - min(along_reg) == pytest.approx(values['grid_acc_range_along_reg'])
+    assert values['grid_acc_range_along_reg'] > 10 * values['val_acc_se']
+    assert values['grid_acc_range_along_lr'] > 10 * values['val_acc_se']
+    # with the largest reg the net stays at chance: 10 classes, 400 images, 4 binomial s.e.
+    assert values['grid_acc_at_largest_reg'] == along_reg[-1] == min(along_reg)
+    assert abs(along_reg[-1] - 0.1) < 4 * binomial_se(0.1, 400)
+
+
+def test_the_second_round_reaches_past_the_old_border(values):
+    assert 0 < values['fine_trials_outside'] <= values['digits_trials']
+    assert values['fine_lr_high'] > values['coarse_lr_high'] == 1.0
+    assert values['fine_reg_low'] < values['coarse_reg_low'] == 1e-6
+
+
 def test_grid_best_sits_on_the_corner_of_the_grid(values):
     # the page: the grid's best learning rate is its largest value and its best reg the
     # smallest, so CS231n's advice applies: widen the range past that border
@@ -216,6 +316,8 @@ def test_refine_ranges_reaches_past_a_border_best(values):
     (lambda: grid_values(1, 'endpoints'), 'k'),
     (lambda: log_uniform(1, -6), 'low_exponent'),
     (lambda: refine_ranges({'lr': 0.0}, {'lr': (-4, 0)}), 'best_config'),
+    (lambda: tune_like_assignment1(lambda c: 0, [], [1.0]), 'learning_rates'),
+    (lambda: tune_like_assignment1(lambda c: 0, [1.0], []), 'regularization_strengths'),
     (lambda: digits_split(n_train=1500, n_val=400), 'n_train'),
 ])
 def test_bad_input_raises_value_error_naming_the_argument(call, name):

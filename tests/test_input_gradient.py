@@ -9,7 +9,8 @@ import pytest
 
 from snippets.numerical_gradient import eval_numerical_gradient, eval_numerical_gradient_array, rel_error
 from snippets.layers import softmax_loss, two_layer_net_loss
-from snippets.experiments.input_gradient import (ASCENT_LINEAR, CLASSVIS, EPSILONS, experiments,
+from snippets.experiments.input_gradient import (ASCENT_LINEAR, BLUR_EVERY, CLASSVIS, EPSILONS,
+                                                 FGSM_EPS, SALIENCY_CLASSES, experiments,
                                                  report, synthetic_linearity)
 from snippets.input_gradient import (class_visualization, fgsm, linear_score_change, loss_gradient,
                                     model_accuracy, model_backward_x, model_forward,
@@ -93,6 +94,8 @@ def test_net_scores_are_two_layer_net_loss_scores():
     (lambda lin, net: score_gradient(net, np.zeros((2, 12)), np.array([0.0, 1.0])), 'y'),
     (lambda lin, net: saliency_map(net, np.zeros((2, 12)), np.array([0, 1]), (1, 3, 3)), 'image_shape'),
     (lambda lin, net: fgsm(net, np.zeros((2, 12)), np.array([0, 1]), -0.1), 'eps'),
+    (lambda lin, net: fgsm(net, np.zeros((2, 12)), np.array([0, 1]), 0.1, clip=(0,)), 'clip'),
+    (lambda lin, net: random_sign_noise(np.zeros((2, 12)), 0.1, clip=(0, 1, 2)), 'clip'),
     (lambda lin, net: random_sign_noise(np.zeros((2, 12)), float('nan')), 'eps'),
     (lambda lin, net: class_visualization(net, 4, 0.1, 0.1, 5), 'target'),
     (lambda lin, net: class_visualization(net, 1, -1.0, 0.1, 5), 'l2_reg'),
@@ -118,6 +121,27 @@ def test_linear_input_gradient_is_the_class_template(values, trained):
     X = rng.standard_normal((10, 64))                 # any image: the gradient does not depend on x
     np.testing.assert_array_equal(score_gradient(lin, X, np.arange(10)), lin['W'].T)
     assert values['linear_grad_vs_W'] == 0.0
+    # W is (D, C) = (64, 10): the template is a column; a row W[c] has C = 10 entries, not 64
+    assert (values['linear_W_rows'], values['linear_W_cols']) == lin['W'].shape == (64, 10)
+
+
+def test_the_template_is_a_column_of_w_not_a_row():
+    # with D = C the shapes cannot tell them apart: the gradient of s_c is W[:, c], never W[c]
+    W = rng.standard_normal((5, 5))
+    lin = {'W': W, 'b': np.zeros(5)}
+    g = score_gradient(lin, rng.standard_normal((1, 5)), np.array([2]))[0]
+    np.testing.assert_array_equal(g, W[:, 2])
+    assert np.abs(g - W[2]).max() > 0.1
+
+
+def test_each_template_looks_like_its_class_mean(values, trained):
+    # the linear figure's alt text: W_c is positive where class c has ink, negative elsewhere
+    data, models = trained
+    W = models['linear']['W']
+    corr = [np.corrcoef(W[:, c], data['X_train'][data['y_train'] == c].mean(0))[0, 1]
+            for c in range(10)]
+    assert values['template_class_mean_corr_min'] == pytest.approx(min(corr), rel=1e-12)
+    assert min(corr) > 0
 
 
 def test_linear_ascent_converges_to_template_over_two_lambda(values):
@@ -164,6 +188,10 @@ def test_saliency_puts_a_large_share_on_blank_pixels(values, trained):
     assert values['saliency_background_share'] == pytest.approx(share, rel=1e-12)
     assert values['background_pixel_share'] == pytest.approx(blank.mean(), rel=1e-12)
     assert share > 0.2                  # far from 0: the blank pixels carry real saliency
+    # the figure's six maps: the brightest blank pixel against the brightest pixel of each
+    show = [int(np.flatnonzero(data['y_test'] == c)[0]) for c in SALIENCY_CLASSES]
+    peaks = [s[b].max() / s.max() for s, b in zip(sal[show], blank[show])]
+    assert values['saliency_shown_blank_peak_min'] == pytest.approx(min(peaks), rel=1e-12)
 
 
 def test_probability_gradient_decomposes_and_nearly_vanishes_for_confident_images(values, trained):
@@ -177,6 +205,38 @@ def test_probability_gradient_decomposes_and_nearly_vanishes_for_confident_image
     expected = py * (ds_all[np.arange(len(y)), y] - np.einsum('nj,njd->nd', p, ds_all))
     np.testing.assert_allclose(probability_gradient(net, X, y), expected, rtol=0, atol=1e-12)
     assert values['prob_over_score_grad_median'] < 0.1
+
+
+def test_part_of_the_probability_rise_comes_from_lowering_the_other_scores(values, trained):
+    # Simonyan et al.'s reason for the score: p_y also rises when the other scores fall. Split
+    # d log p_y = (1 - p_y) ds_y - sum_{j != y} p_j ds_j along a direction v, each ds_j by
+    # centred differences, independently of the report's backward passes (h = 1e-5: truncation
+    # ~h^2 and rounding ~1e-16/h, so 1e-6 relative is ample; a wrong split would be off by O(1))
+    data, models = trained
+    net, X, y = models['net'], data['X_test'], data['y_test']
+    n, h = np.arange(len(y)), 1e-5
+    s = model_forward(net, X)[0]
+    p = np.exp(s - s.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+
+    def log_p(Z):
+        z = model_forward(net, Z)[0]
+        return z[n, y] - z.max(1) - np.log(np.exp(z - z.max(1, keepdims=True)).sum(1))
+
+    def share(V):
+        V = V / np.linalg.norm(V, axis=1, keepdims=True)
+        ds = (model_forward(net, X + h * V)[0] - model_forward(net, X - h * V)[0]) / (2 * h)
+        own = (1 - p[n, y]) * ds[n, y]
+        others = -(np.sum(p * ds, 1) - p[n, y] * ds[n, y])
+        np.testing.assert_allclose(own + others, (log_p(X + h * V) - log_p(X - h * V)) / (2 * h),
+                                   rtol=1e-5, atol=1e-9)
+        return others / (own + others)
+
+    along_p = np.median(share(probability_gradient(net, X, y)))
+    along_s = np.median(share(score_gradient(net, X, y)))
+    assert values['prob_rise_from_others_median'] == pytest.approx(along_p, rel=1e-5)
+    assert values['score_rise_from_others_median'] == pytest.approx(along_s, rel=1e-4, abs=1e-6)
+    assert along_p > along_s > 0
 
 
 def test_ascending_along_the_saliency_map_is_worse_than_along_the_gradient(values, trained):
@@ -229,6 +289,26 @@ def test_class_visualizations_are_classified_as_their_class(values, trained):
     assert np.array_equal(model_forward(models['net'], x)[0].argmax(1), np.arange(10))
 
 
+def test_blur_and_jitter_make_the_class_visualizations_smoother(values, trained):
+    # roughness: mean |difference| of neighbouring pixels, recomputed here with explicit loops
+    data, models = trained
+    clip = (-data['mean'], 1 - data['mean'])
+
+    def rough(images):
+        diffs = [abs(img[r, c] - img[r2, c2]) for img in images.reshape(-1, 8, 8)
+                 for r in range(8) for c in range(8)
+                 for r2, c2 in ((r + 1, c), (r, c + 1)) if r2 < 8 and c2 < 8]
+        return np.mean(diffs)
+
+    plain = np.stack([class_visualization(models['net'], c, **CLASSVIS, clip=clip) for c in range(10)])
+    smooth = np.stack([class_visualization(models['net'], c, **CLASSVIS, clip=clip,
+                                           blur_every=BLUR_EVERY, max_jitter=1, seed=c)
+                       for c in range(10)])
+    assert values['classvis_plain_roughness'] == pytest.approx(rough(plain), rel=1e-12)
+    assert values['classvis_smooth_roughness'] == pytest.approx(rough(smooth), rel=1e-12)
+    assert rough(smooth) < rough(plain)
+
+
 def test_class_visualization_step_is_the_gradient_of_the_regularized_score():
     _, net = small_models()
     x0 = rng.standard_normal(12)
@@ -253,21 +333,71 @@ def test_fgsm_is_eps_times_sign_of_loss_gradient_and_raises_the_loss():
     assert loss_adv > loss_rand
 
 
+def test_fgsm_and_noise_images_stay_in_the_valid_pixel_range(values, trained):
+    # every image the page attacks with is still an image: pixels in [0, 1]; without the clip,
+    # FGSM pushes blank pixels below 0 (negative ink) and inked ones above 1
+    data, models = trained
+    X, y, mean = data['X_test'], data['y_test'], data['mean']
+    clip = (-mean, 1 - mean)
+    for m in (models['linear'], models['net']):
+        for eps in EPSILONS:
+            for images in (fgsm(m, X, y, eps, clip=clip), random_sign_noise(X, eps, clip=clip)):
+                pixels = images + mean
+                assert pixels.min() >= -1e-12 and pixels.max() <= 1 + 1e-12
+    assert values['fgsm_out_of_range'] == 0.0
+    unclipped = fgsm(models['net'], X, y, FGSM_EPS) + mean
+    share = np.mean((unclipped < 0) | (unclipped > 1))
+    assert values['fgsm_unclipped_out_of_range'] == pytest.approx(share, rel=1e-12)
+    assert share > 0.1
+    # the clip keeps the sign step where the pixel range allows it: clip(x + d) = x + d inside
+    inside = (X + FGSM_EPS >= clip[0]) & (X + FGSM_EPS <= clip[1]) & \
+             (X - FGSM_EPS >= clip[0]) & (X - FGSM_EPS <= clip[1])
+    step = fgsm(models['net'], X, y, FGSM_EPS, clip=clip) - X
+    np.testing.assert_allclose(np.abs(step[inside]), FGSM_EPS, rtol=1e-9)
+
+
+def test_clipped_sign_step_is_the_best_first_order_step_in_the_box(trained):
+    # maximize g . d over |d_i| <= eps and low_i <= x_i + d_i <= high_i: separable, so each d_i
+    # is the end of its interval in the direction of g_i, i.e. clip(x + eps sign(g)) - x
+    data, models = trained
+    x, mean = data['X_test'][:1], data['mean']
+    clip = (-mean, 1 - mean)
+    g = loss_gradient(models['net'], x, data['y_test'][:1])[1][0]
+    best = np.clip(x[0] + 0.1 * np.sign(g), *clip) - x[0]
+    low, high = np.maximum(-0.1, clip[0] - x[0]), np.minimum(0.1, clip[1] - x[0])
+    trials = rng.uniform(low, high, size=(5000, 64))
+    corners = np.where(rng.random((5000, 64)) < 0.5, low, high)
+    assert np.all(np.concatenate([trials, corners]) @ g <= best @ g + 1e-12)
+
+
 def test_fgsm_table_fgsm_hurts_random_noise_barely(values, trained):
     data, models = trained
     X, y = data['X_test'], data['y_test']
+    clip = (-data['mean'], 1 - data['mean'])
     table = rows(values['fgsm_rows'])
     assert [float(r[0]) for r in table] == list(EPSILONS)
+    assert values['fgsm_eps_list'] == list(EPSILONS)
     for (name, key_f, key_r) in (('linear', 'lin_fgsm_acc', 'lin_rand_acc'),
                                  ('net', 'net_fgsm_acc', 'net_rand_acc')):
         m = models[name]
-        assert values[key_f] == model_accuracy(m, fgsm(m, X, y, 0.1), y)
-        assert values[key_r] == model_accuracy(m, random_sign_noise(X, 0.1), y)
+        assert values[key_f] == model_accuracy(m, fgsm(m, X, y, 0.1, clip=clip), y)
+        assert values[key_r] == model_accuracy(m, random_sign_noise(X, 0.1, clip=clip), y)
+        curve = [model_accuracy(m, fgsm(m, X, y, eps, clip=clip), y) for eps in EPSILONS]
+        assert values[f'fgsm_curve_{key_f[:-4]}'] == curve
+        noise = [model_accuracy(m, random_sign_noise(X, eps, clip=clip), y) for eps in EPSILONS]
+        assert values[f'fgsm_curve_{key_r[:-4]}'] == noise
+        assert min(noise) >= values['fgsm_rand_min']
+        assert curve[-1] <= values['fgsm_at_largest_eps_max']
         # at eps = 0.1 random noise costs < 3 points; FGSM costs > 20 points (the page's claim)
         clean = model_accuracy(m, X, y)
         assert clean - values[key_r] < 0.03
         assert clean - values[key_f] > 0.20
     assert values['lin_fgsm_acc'] == pytest.approx(float(table[2][1].rstrip(' %')) / 100, abs=5e-4)
+    # the clip takes away part of FGSM's effect: unclipped, both models would do worse
+    for name, key in (('linear', 'lin'), ('net', 'net')):
+        m = models[name]
+        assert values[f'{key}_fgsm_acc_unclipped'] == model_accuracy(m, fgsm(m, X, y, 0.1), y)
+        assert values[f'{key}_fgsm_acc_unclipped'] < values[f'{key}_fgsm_acc']
 
 
 def test_linear_score_change_is_eps_times_l1_norm():
@@ -307,18 +437,24 @@ def test_synthetic_linearity_grows_like_dimension(values):
 
 def test_linear_model_reach_and_margin(values, trained):
     data, models = trained
-    lin, X, y = models['linear'], data['X_test'], data['y_test']
+    lin, X, y, mean = models['linear'], data['X_test'], data['y_test'], data['mean']
     scores = model_forward(lin, X)[0]
-    margins, reaches = [], []
+    margins, bounds, reaches = [], [], []
     for i in range(len(y)):
         others = [j for j in range(10) if j != y[i]]
         k = max(others, key=lambda j: scores[i, j])
         margins.append(scores[i, y[i]] - scores[i, k])
-        # eps ||w_y - w_k||_1: what a sign step of size 0.1 can take off the margin s_y - s_k
-        change, _ = linear_score_change(lin['W'][:, y[i]] - lin['W'][:, k], 0.1)
-        reaches.append(change)
+        # eps ||w_y - w_k||_1: the most a change of max-norm 0.1 can take off the margin s_y - s_k
+        change, delta = linear_score_change(lin['W'][:, k] - lin['W'][:, y[i]], 0.1)
+        bounds.append(change)
+        # the same sign step, the pixels kept in [0, 1]: what it really takes off
+        pixels = np.clip(X[i] + mean + delta, 0, 1)
+        after = model_forward(lin, (pixels - mean)[None])[0][0]
+        reaches.append(margins[-1] - (after[y[i]] - after[k]))
     assert values['lin_margin_median'] == pytest.approx(np.median(margins), rel=1e-12)
-    assert values['lin_reach_median'] == pytest.approx(np.median(reaches), rel=1e-12)
+    assert values['lin_reach_bound_median'] == pytest.approx(np.median(bounds), rel=1e-12)
+    assert values['lin_reach_median'] == pytest.approx(np.median(reaches), rel=1e-9)
+    assert np.all(np.array(reaches) <= np.array(bounds) + 1e-12)
     assert values['lin_reach_exceeds_margin'] == pytest.approx(np.mean(np.array(reaches) > margins))
     assert values['lin_eps_l1_mean'] == pytest.approx(0.1 * np.abs(lin['W']).sum(0).mean())
 
@@ -348,14 +484,16 @@ def test_trained_linear_weights_at_d64(values, trained):
 
 
 def test_sign_step_towards_the_runner_up_misclassifies_at_least_that_share(values, trained):
-    # if eps ||w_y - w_k||_1 > s_y - s_k, the step eps * sign(w_k - w_y) makes s_k > s_y
+    # if the clipped step takes more than s_y - s_k off the margin, it makes s_k > s_y
     data, models = trained
     lin, X, y = models['linear'], data['X_test'], data['y_test']
+    clip = (-data['mean'], 1 - data['mean'])
     scores = model_forward(lin, X)[0]
     k = np.where(np.arange(10) == y[:, None], -np.inf, scores).argmax(1)
-    X_step = X + 0.1 * np.sign(lin['W'][:, k] - lin['W'][:, y]).T
+    X_step = np.clip(X + 0.1 * np.sign(lin['W'][:, k] - lin['W'][:, y]).T, *clip)
     wrong = model_forward(lin, X_step)[0].argmax(1) != y
     assert wrong.mean() >= values['lin_reach_exceeds_margin']
+    assert values['lin_step_to_rival_wrong'] == pytest.approx(wrong.mean())
 
 
 def test_the_three_input_sizes_are_digits_cifar_imagenet():

@@ -36,6 +36,11 @@ def test_torch_fgsm_matches_numpy(kind):
     params = MODELS[kind]
     np.testing.assert_allclose(torch_fgsm(torch_model(params), X, y, 0.1), fgsm(params, X, y, 0.1),
                                rtol=0, atol=1e-12)
+    # clipped to a per-pixel range, as the page does (pixels in [0, 1] minus the mean image)
+    clip = (-np.abs(rng.standard_normal(D)), np.abs(rng.standard_normal(D)))
+    theirs = torch_fgsm(torch_model(params), X, y, 0.5, clip=clip)
+    np.testing.assert_allclose(theirs, fgsm(params, X, y, 0.5, clip=clip), rtol=0, atol=1e-12)
+    assert np.all(theirs >= clip[0]) and np.all(theirs <= clip[1])
 
 
 @pytest.mark.parametrize('kind', MODELS)

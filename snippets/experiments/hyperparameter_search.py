@@ -12,12 +12,15 @@ n random trials try n distinct values along every axis. Two experiments measure 
    does one land in the top 5% band of x, |x - x*| <= 0.025? The optimum is placed at random in
    each of REPEATS repeats (with a fixed optimum a fixed grid would hit always or never), and
    the rates are set against the exact probabilities: 1 - 0.95**n for random search, the
-   covered share of x* positions for a grid. The same with both parameters important, and the
-   hit rate against the budget n (fig1.svg, hit_rate.svg).
+   covered share of x* positions for a grid. The same with both parameters important (the top
+   5% is then a disc around (x*, y*), and the exact grid probabilities are the covered share of
+   optimum positions in the plane), and the hit rate against the budget n (fig1.svg,
+   hit_rate.svg).
 2. A real tuning run: a two-layer net on the digits (1000 training, 400 validation images,
    snippets.data.digits_split), learning rate x regularization, grid and random search with 16
-   trials each, then a second, finer random search around the best (coarse to fine), and the
-   final choice scored once on the test images (digits_search.svg).
+   trials each (the grid also as assignment 1's nested loops), then a second, finer random
+   search around the best (coarse to fine), and the final choice scored once on the test images
+   (digits_search.svg).
 """
 import itertools
 import math
@@ -29,7 +32,7 @@ from snippets.checks import check_int
 from snippets.data import digits_split
 from snippets.hyperparameter_search import (COARSE_RANGES, digits_searches,
                                             digits_train_and_score, log_uniform, random_search,
-                                            refine_ranges, synthetic_score)
+                                            refine_ranges, synthetic_score, tune_like_assignment1)
 from snippets.reporting import OKABE_ITO, pyplot, save_svg
 
 # Settings -----------------------------------------------------------------------------------
@@ -38,6 +41,8 @@ BAND = 0.05              # the top 5% band of the important parameter x: |x - x*
 REPEATS = 20000          # Monte Carlo repeats per setting; binomial s.e. <= 0.5 / sqrt(R) = 0.0035
 CURVE_BUDGETS = (4, 9, 16, 25, 36, 49, 64, 81, 100)
 METHODS = ('grid-endpoints', 'grid-centres', 'random')
+DISC_RADIUS = math.sqrt(BAND / math.pi)   # both parameters matter: the top 5% is a disc of area BAND
+FIG1_OPTIMUM = (0.62, 0.4)                # where the optimum sits in the redrawn Fig. 1
 
 
 # Experiment 1: Bergstra & Bengio's Fig. 1, by Monte Carlo -----------------------------------
@@ -105,13 +110,13 @@ def top_region_hit(points, optimum, important='x'):
     if important == 'x':
         inside = np.abs(d[..., 0]) <= BAND / 2
     else:
-        inside = np.hypot(d[..., 0], d[..., 1]) <= math.sqrt(BAND / math.pi)
+        inside = np.hypot(d[..., 0], d[..., 1]) <= DISC_RADIUS
     return inside.any(axis=1)
 
 
 def random_optimum(repeats, rng, important='x'):
     """Optima (R, 1, 2) uniform over the positions where the whole top region fits in the square."""
-    margin = BAND / 2 if important == 'x' else math.sqrt(BAND / math.pi)
+    margin = BAND / 2 if important == 'x' else DISC_RADIUS
     return rng.uniform(margin, 1 - margin, size=(repeats, 1, 2))
 
 
@@ -166,6 +171,46 @@ def grid_hit_theory(values, band=BAND):
     return covered / (high - low)
 
 
+def disc_hit_theory(points, radius=DISC_RADIUS, nodes=20000):
+    """
+    Exact P(one of the points lies within radius of the optimum), for an optimum uniform on the
+    square [radius, 1 - radius]^2 (where the whole disc fits in the unit square): the area of the
+    union of the discs around the points inside that square, divided by its area. The discs must
+    not overlap (points at least 2 * radius apart), so the union is the sum of the pieces.
+
+    Each piece is integrated column by column after x = p_x + radius * sin(t), which makes the
+    integrand smooth at the disc's ends; the midpoint rule with `nodes` nodes has an error far
+    below the printed digits.
+
+    Inputs:
+    - points: array of shape (n, 2)
+    - radius: > 0
+    - nodes: quadrature nodes per disc
+
+    Returns:
+    - probability: float in [0, 1]
+    """
+    points = np.asarray(points, dtype=float)
+    gaps = np.hypot(*(points[:, None] - points[None]).transpose(2, 0, 1))
+    if np.any(gaps[~np.eye(len(points), dtype=bool)] < 2 * radius):
+        raise ValueError('points must be at least 2 * radius apart (non-overlapping discs)')
+    low, high = radius, 1 - radius
+    t = -math.pi / 2 + (np.arange(nodes) + 0.5) * math.pi / nodes
+    area = 0.0
+    for px, py in points:
+        x = px + radius * np.sin(t)
+        half = radius * np.cos(t)                                  # half the chord at x
+        length = np.clip(py + half, low, high) - np.clip(py - half, low, high)
+        inside = (x >= low) & (x <= high)
+        area += float(np.sum(length * inside * radius * np.cos(t)) * math.pi / nodes)
+    return area / (high - low) ** 2
+
+
+def binomial_se(p, repeats):
+    """Standard error of a hit rate with probability p over `repeats` independent repeats."""
+    return math.sqrt(p * (1 - p) / repeats)
+
+
 def trials_for_probability(p, band=BAND):
     """The smallest n with 1 - (1 - band)**n >= p."""
     return math.ceil(math.log(1 - p) / math.log(1 - band))
@@ -195,7 +240,8 @@ def digits_experiment(data):
     better of the two bests, and that search's best config scored once on the test set.
 
     Returns a dict: 'grid', 'random' and 'fine', each {'best': (score, config), 'trials': list
-    of (score, config)}; 'fine_ranges' (name -> exponent range) and 'fine_test_acc'.
+    of (score, config)}; 'assignment1_loops', what tune_like_assignment1 returns for the grid's
+    values; 'fine_ranges' (name -> exponent range) and 'fine_test_acc'.
     """
     (grid_best, grid_trials), (random_best, random_trials) = digits_searches(data)
     coarse_best = max(grid_best, random_best, key=lambda trial: trial[0])
@@ -204,7 +250,11 @@ def digits_experiment(data):
         digits_train_and_score(data), {name: log_uniform(*r) for name, r in fine_ranges.items()},
         budget=len(random_trials), seed=1)
     test_data = dict(data, X_val=data['X_test'], y_val=data['y_test'])
+    grid_lists = {name: np.logspace(low, high, 4) for name, (low, high) in COARSE_RANGES.items()}
+    loops = tune_like_assignment1(digits_train_and_score(data), grid_lists['learning_rate'],
+                                  grid_lists['reg'])
     return {'grid': {'best': grid_best, 'trials': grid_trials},
+            'assignment1_loops': loops,
             'random': {'best': random_best, 'trials': random_trials},
             'fine': {'best': fine_best, 'trials': fine_trials},
             'fine_ranges': fine_ranges,
@@ -213,10 +263,16 @@ def digits_experiment(data):
 
 # Figures ------------------------------------------------------------------------------------
 
-def fig1_figure(optimum=(0.62, 0.4), seed=0):
+def fig1_points(seed=0):
+    """The 9 trials of each panel of fig1_figure: dict method -> points (9, 2)."""
+    rng = np.random.default_rng(seed)
+    return {method: trial_points(method, 9, rng) for method in METHODS}
+
+
+def fig1_figure(optimum=FIG1_OPTIMUM, seed=0):
     """Bergstra & Bengio's Fig. 1, redrawn: 9 trials as a 3 x 3 grid (ends included, cell
-    centres) and as 9 random draws, with g(x) above each square and h(y) at its left; the
-    shaded band is the top 5% of x."""
+    centres) and as 9 random draws (fig1_points), with g(x) above each square and h(y) at its
+    left; the shaded band is the top 5% of x."""
     plt = pyplot()
     from matplotlib.gridspec import GridSpec
     optimum = np.asarray(optimum, dtype=float)
@@ -227,14 +283,14 @@ def fig1_figure(optimum=(0.62, 0.4), seed=0):
               ('grid-centres', 'grid-centres: ⅙, ½, ⅚'), ('random', 'random')]
     fig = plt.figure(figsize=(9.0, 3.6))
     outer = GridSpec(1, 3, figure=fig, wspace=0.18, left=0.02, right=0.99, bottom=0.04, top=0.9)
-    rng = np.random.default_rng(seed)
+    all_points = fig1_points(seed)
     for cell, (method, title) in zip(outer, panels):
         inner = cell.subgridspec(2, 2, width_ratios=[1, 4], height_ratios=[1.3, 4],
                                  wspace=0.04, hspace=0.04)
         ax = fig.add_subplot(inner[1, 1])
         top = fig.add_subplot(inner[0, 1], sharex=ax)
         left = fig.add_subplot(inner[1, 0], sharey=ax)
-        points = trial_points(method, 9, rng)
+        points = all_points[method]
         lo, hi = optimum[0] - BAND / 2, optimum[0] + BAND / 2
         for a in (ax, top):
             a.axvspan(lo, hi, color=OKABE_ITO['orange'], alpha=0.35, linewidth=0)
@@ -341,7 +397,25 @@ def monte_carlo_values(table, curve):
         theory_random_60=random_hit_theory(60),
         curve_random_64=dict(curve['random'])[64],
         curve_grid_centres_64=dict(curve['grid-centres'])[64],
-        theory_grid_centres_64=grid_hit_theory(grid_values(8, 'centres')))
+        theory_grid_centres_64=grid_hit_theory(grid_values(8, 'centres')),
+        theory_random_both_9=random_hit_theory(9),
+        theory_grid_centres_both_9=disc_hit_theory(trial_points('grid-centres', 9, None)),
+        theory_grid_ends_both_9=disc_hit_theory(trial_points('grid-endpoints', 9, None)),
+        curve_budgets=list(CURVE_BUDGETS),
+        curve_random=[r for _, r in curve['random']],
+        curve_grid_centres=[r for _, r in curve['grid-centres']],
+        curve_grid_ends=[r for _, r in curve['grid-endpoints']],
+        curve_theory_random=[random_hit_theory(b) for b in CURVE_BUDGETS],
+        # |measured - exact| in binomial standard errors, one per budget (the page allows 4)
+        curve_random_z=[abs(r - random_hit_theory(b)) / binomial_se(random_hit_theory(b), REPEATS)
+                        for b, r in curve['random']],
+        curve_largest=CURVE_BUDGETS[-1],
+        curve_grid_centres_largest=dict(curve['grid-centres'])[CURVE_BUDGETS[-1]],
+        curve_grid_ends_largest=dict(curve['grid-endpoints'])[CURVE_BUDGETS[-1]])
+    # the redrawn Fig. 1: how many of each panel's 9 points fall in the top 5% band of x
+    for method, points in fig1_points().items():
+        in_band = np.abs(points[:, 0] - FIG1_OPTIMUM[0]) <= BAND / 2
+        values[f"fig1_{short[method]}_in_band"] = int(in_band.sum())
     return values
 
 
@@ -367,6 +441,31 @@ def digits_values(data, run):
         fine_reg_low=10 ** fine_ranges['reg'][0], fine_reg_high=10 ** fine_ranges['reg'][1],
         fine_best_test_acc=run['fine_test_acc'],
         n_test=len(data['y_test']))
+    # assignment 1's nested loops over the same values: the same runs, the same best
+    results, best_val, (best_lr, best_reg) = run['assignment1_loops']
+    same_runs = sorted(results.items()) == sorted(((c['learning_rate'], c['reg']), acc)
+                                                   for acc, c in run['grid']['trials'])
+    values.update(assignment1_runs=len(results), assignment1_best_val=float(best_val),
+                  assignment1_same_as_grid=bool(same_runs and best_lr == values['grid_best_lr']
+                                                and best_reg == values['grid_best_reg']))
+    # both hyperparameters matter: along each axis of the grid, through its best point
+    grid_acc = {(c['learning_rate'], c['reg']): acc for acc, c in run['grid']['trials']}
+    best_lr, best_reg = values['grid_best_lr'], values['grid_best_reg']
+    along_lr = [acc for (lr, reg), acc in grid_acc.items() if reg == best_reg]
+    along_reg = [acc for (lr, reg), acc in grid_acc.items() if lr == best_lr]
+    values.update(grid_acc_range_along_lr=max(along_lr) - min(along_lr),
+                  grid_acc_range_along_reg=max(along_reg) - min(along_reg),
+                  grid_acc_points_along_lr=100 * (max(along_lr) - min(along_lr)),
+                  grid_acc_points_along_reg=100 * (max(along_reg) - min(along_reg)),
+                  grid_acc_at_largest_reg=grid_acc[(best_lr, max(r for _, r in grid_acc))],
+                  grid_largest_reg=max(r for _, r in grid_acc))
+    # the second round: how many of its trials lie outside the first round's ranges
+    (lr_lo, lr_hi), (reg_lo, reg_hi) = COARSE_RANGES['learning_rate'], COARSE_RANGES['reg']
+    values['fine_trials_outside'] = sum(
+        not (lr_lo <= math.log10(c['learning_rate']) <= lr_hi and reg_lo <= math.log10(c['reg']) <= reg_hi)
+        for _, c in run['fine']['trials'])
+    values['coarse_lr_high'] = 10.0 ** lr_hi
+    values['coarse_reg_low'] = 10.0 ** reg_lo
     return values
 
 

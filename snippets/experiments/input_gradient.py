@@ -13,7 +13,8 @@ with the weights frozen, backpropagation goes to the image, and the page measure
    sanity check, by rank correlation), why the score and not the probability is used, and why
    the absolute value is no direction to climb;
 3. class visualization: ascent on the image, with L2 only and with blur and jitter;
-4. FGSM against random +-eps noise of the same max-norm, for both models;
+4. FGSM against random +-eps noise of the same max-norm, for both models, every image clipped
+   back to the valid pixel range [0, 1] (as class visualization is);
 5. the linearity argument (Goodfellow et al. 2015): eps ||w||_1 against eps ||w||_2, on the
    trained linear model and on random weights of the digits', CIFAR-10's and ImageNet's sizes.
 
@@ -82,15 +83,21 @@ def linear_ascent(lin):
     return np.stack([class_visualization(lin, c, **ASCENT_LINEAR) for c in range(10)])
 
 
-def linear_case(lin, x_star):
+def linear_case(lin, x_star, X_train, y_train):
     """
-    1. The linear model: its input gradient is W_c whatever the image, and the ascent's x*
-    (from linear_ascent) is W_c / (2 lambda) up to the contraction (1 - 2 lambda lr)^steps.
+    1. The linear model: its input gradient is W_c (a column of W, shape (D, C)) whatever the
+    image, and the ascent's x* (from linear_ascent) is W_c / (2 lambda) up to the contraction
+    (1 - 2 lambda lr)^steps. And the template looks like its class: the correlation of W_c with
+    the mean (centred) training image of class c, the smallest over the classes.
     """
     g = score_gradient(lin, np.zeros((10, 64)), np.arange(10))
     lam = ASCENT_LINEAR['l2_reg']
     target = lin['W'].T / (2 * lam)
-    return {'linear_grad_vs_W': float(np.abs(g - lin['W'].T).max()),
+    class_means = np.stack([X_train[y_train == c].mean(axis=0) for c in range(10)])
+    corr = [np.corrcoef(lin['W'][:, c], class_means[c])[0, 1] for c in range(10)]
+    return {'linear_W_rows': lin['W'].shape[0], 'linear_W_cols': lin['W'].shape[1],
+            'linear_grad_vs_W': float(np.abs(g - lin['W'].T).max()),
+            'template_class_mean_corr_min': float(min(corr)),
             'linear_ascent_lambda': lam,
             'linear_ascent_steps': ASCENT_LINEAR['steps'],
             'linear_ascent_lr': ASCENT_LINEAR['learning_rate'],
@@ -102,7 +109,7 @@ def _mean_rank_corr(A, B):
     return float(np.mean([rank_correlation(a, b) for a, b in zip(A, B)]))
 
 
-def saliency_comparison(maps, images, y):
+def saliency_comparison(maps, images, y, show):
     """
     2. What the net's saliency maps show: their share on blank pixels, and their rank correlation
     with the maps of the other models.
@@ -111,28 +118,52 @@ def saliency_comparison(maps, images, y):
     - maps: dict model name -> saliency maps (N, 8, 8) of the test images
     - images: the test images as pixels in [0, 1], of shape (N, 64)
     - y: their labels, of shape (N,)
+    - show: the indices of the images in the figure
     """
     sal_net = maps['net']
     background = images.reshape(-1, 8, 8) < 1e-12                 # pixels with no ink at all
     share = (sal_net * background).sum(axis=(1, 2)) / sal_net.sum(axis=(1, 2))
+    # in the figure: the brightest blank pixel of each map, relative to its brightest pixel
+    blank_peak = [(s * b).max() / s.max() for s, b in zip(sal_net[show], background[show])]
     lin_same = maps['linear'][y == SALIENCY_CLASSES[0]]         # all test images of one class
     return {'background_pixel_share': float(background.mean()),
             'saliency_background_share': float(share.mean()),
+            'saliency_shown_blank_peak_min': float(min(blank_peak)),
             'linear_saliency_same_within_class': float(np.abs(lin_same - lin_same[0]).max()),
             'rank_corr_net_vs_seed1': _mean_rank_corr(sal_net, maps['net_seed1']),
             'rank_corr_net_vs_random': _mean_rank_corr(sal_net, maps['net_random']),
             'rank_corr_net_vs_linear': _mean_rank_corr(sal_net, maps['linear'])}
 
 
+def _share_from_other_classes(net, X, y, direction):
+    """
+    First-order change of log p_y along `direction` (N, D), split as
+    d log p_y = (1 - p_y) ds_y - sum_{j != y} p_j ds_j: the share of the second term, the part
+    of the rise that comes from lowering the other classes' scores.
+    """
+    scores = model_forward(net, X)[0]
+    p = np.exp(scores - scores.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    n = np.arange(len(y))
+    ds = np.stack([np.sum(score_gradient(net, X, np.full(len(y), j)) * direction, axis=1)
+                   for j in range(10)], axis=1)                   # (N, C): ds_j along direction
+    own = (1 - p[n, y]) * ds[n, y]
+    others = -(np.sum(p * ds, axis=1) - p[n, y] * ds[n, y])
+    return others / (own + others)
+
+
 def score_or_probability(net, X, y, sal_net):
     """
-    2. Why the score: the probability gradient nearly vanishes for confident images. And why the
-    signed gradient: a step along the saliency map |ds/dx| (same length) gains less, often lowers
-    the score.
+    2. Why the score: along the probability gradient, part of p_y's rise comes from lowering the
+    other classes' scores (Simonyan et al.'s reason), and the probability gradient nearly
+    vanishes for confident images. And why the signed gradient: a step along the saliency map
+    |ds/dx| (same length) gains less, often lowers the score.
     """
     ds = score_gradient(net, X, y)
     dp = probability_gradient(net, X, y)
     ratio = np.linalg.norm(dp, axis=1) / np.linalg.norm(ds, axis=1)
+    others_p = _share_from_other_classes(net, X, y, dp)
+    others_s = _share_from_other_classes(net, X, y, ds)
     along_grad = X + ASCENT_STEP * ds / np.linalg.norm(ds, axis=1, keepdims=True)
     sal_flat = sal_net.reshape(len(y), -1)
     along_sal = X + ASCENT_STEP * sal_flat / np.linalg.norm(sal_flat, axis=1, keepdims=True)
@@ -140,6 +171,8 @@ def score_or_probability(net, X, y, sal_net):
     gain_grad = model_forward(net, along_grad)[0][np.arange(len(y)), y] - s0
     gain_sal = model_forward(net, along_sal)[0][np.arange(len(y)), y] - s0
     return {'prob_over_score_grad_median': float(np.median(ratio)),
+            'prob_rise_from_others_median': float(np.median(others_p)),
+            'score_rise_from_others_median': float(np.median(others_s)),
             'ascent_step': ASCENT_STEP, 'gain_along_gradient': float(gain_grad.mean()),
             'gain_along_saliency': float(gain_sal.mean()),
             'saliency_step_lowers_score': float(np.mean(gain_sal < 0))}
@@ -157,37 +190,46 @@ def class_visualizations(net, mean):
     return {'plain': plain, 'smooth': smooth}
 
 
-def fgsm_table(lin, net, X, y):
+def fgsm_table(lin, net, X, y, clip):
     """
-    4. Test accuracy of both models after FGSM and after random +-eps noise, for each eps in
-    EPSILONS: a list of dicts eps, lin_fgsm, lin_rand, net_fgsm, net_rand.
+    4. Test accuracy of both models after FGSM and after random +-eps noise, each image clipped
+    to clip = (low, high), the valid pixel range, for each eps in EPSILONS: a list of dicts
+    eps, lin_fgsm, lin_rand, net_fgsm, net_rand.
     """
     return [{'eps': eps,
-             'lin_fgsm': model_accuracy(lin, fgsm(lin, X, y, eps), y),
-             'lin_rand': model_accuracy(lin, random_sign_noise(X, eps, seed=0), y),
-             'net_fgsm': model_accuracy(net, fgsm(net, X, y, eps), y),
-             'net_rand': model_accuracy(net, random_sign_noise(X, eps, seed=0), y)}
+             'lin_fgsm': model_accuracy(lin, fgsm(lin, X, y, eps, clip=clip), y),
+             'lin_rand': model_accuracy(lin, random_sign_noise(X, eps, seed=0, clip=clip), y),
+             'net_fgsm': model_accuracy(net, fgsm(net, X, y, eps, clip=clip), y),
+             'net_rand': model_accuracy(net, random_sign_noise(X, eps, seed=0, clip=clip), y)}
             for eps in EPSILONS]
 
 
-def linearity_on_digits(lin, X, y):
+def linearity_on_digits(lin, X, y, clip):
     """
-    5. eps ||w||_1 on the trained linear model at eps = FGSM_EPS: what a sign step can take off
-    each test image's margin s_y - s_k to the runner-up class k, against that margin.
+    5. eps ||w||_1 on the trained linear model at eps = FGSM_EPS: the most a change of max-norm
+    eps can take off each test image's margin s_y - s_k to the runner-up class k; what the sign
+    step towards k takes off once the image is clipped to clip = (low, high); that margin; and
+    how often the clipped step makes k win.
     """
     scores = model_forward(lin, X)[0]
+    n = np.arange(len(y))
     rival = np.where(np.arange(10) == y[:, None], -np.inf, scores).argmax(axis=1)
-    margin = scores[np.arange(len(y)), y] - scores[np.arange(len(y)), rival]
+    margin = scores[n, y] - scores[n, rival]
     W_diff = lin['W'][:, y] - lin['W'][:, rival]                   # (D, N): w_y - w_k per image
-    reach = FGSM_EPS * np.abs(W_diff).sum(axis=0)                  # eps ||w_y - w_k||_1
+    bound = FGSM_EPS * np.abs(W_diff).sum(axis=0)                  # eps ||w_y - w_k||_1
+    X_step = np.clip(X - FGSM_EPS * np.sign(W_diff.T), *clip)      # towards k, a valid image
+    reach = np.sum(W_diff.T * (X - X_step), axis=1)                # what it takes off s_y - s_k
+    step_scores = model_forward(lin, X_step)[0]
     l1, l2 = np.abs(lin['W']).sum(axis=0), np.linalg.norm(lin['W'], axis=0)
     return {'lin_eps_l1_mean': float(FGSM_EPS * l1.mean()),
             'lin_eps_l2_mean': float(FGSM_EPS * l2.mean()),
             'lin_l1_over_255': float(l1.mean() / 255),
             'lin_l1_over_l2_mean': float((l1 / l2).mean()),
             'lin_margin_median': float(np.median(margin)),
+            'lin_reach_bound_median': float(np.median(bound)),
             'lin_reach_median': float(np.median(reach)),
-            'lin_reach_exceeds_margin': float(np.mean(reach > margin))}
+            'lin_reach_exceeds_margin': float(np.mean(reach > margin)),
+            'lin_step_to_rival_wrong': float(np.mean(step_scores.argmax(axis=1) != y))}
 
 
 def synthetic_linearity(dims, eps, sigma, seed=0):
@@ -206,6 +248,20 @@ def synthetic_linearity(dims, eps, sigma, seed=0):
         w = sigma * rng.standard_normal(int(D))
         rows.append((int(D), linear_score_change(w, eps)[0], eps * float(np.linalg.norm(w))))
     return rows
+
+
+def roughness(images):
+    """Mean |difference| between horizontally or vertically neighbouring pixels, of (N, 64) images."""
+    img = np.asarray(images).reshape(-1, 8, 8)
+    return float(np.concatenate([np.abs(np.diff(img, axis=1)).ravel(),
+                                 np.abs(np.diff(img, axis=2)).ravel()]).mean())
+
+
+def out_of_range(images, low=0.0, high=1.0, tol=1e-12):
+    """The share of pixels of `images` (pixel values) outside [low, high], beyond the rounding
+    tol that (1 - mean) + mean may leave."""
+    images = np.asarray(images)
+    return float(np.mean((images < low - tol) | (images > high + tol)))
 
 
 # ---- Figures --------------------------------------------------------------------------------
@@ -290,7 +346,7 @@ def report(outdir):
 
     # 1. the linear case
     x_star = linear_ascent(lin)
-    values.update(linear_case(lin, x_star))
+    values.update(linear_case(lin, x_star, data['X_train'], data['y_train']))
     save_svg(linear_figure(lin['W'], x_star), outdir / 'linear.svg')
 
     # 2. saliency maps, and the first test digit of each of six classes in the figure
@@ -298,7 +354,7 @@ def report(outdir):
     show = [int(np.flatnonzero(y == c)[0]) for c in SALIENCY_CLASSES]
     save_svg(saliency_figure(images[show], maps['net'][show], maps['linear'][show],
                              maps['net_random'][show], y[show]), outdir / 'saliency.svg')
-    values.update(saliency_comparison(maps, images, y))
+    values.update(saliency_comparison(maps, images, y, show))
     values.update(score_or_probability(net, X, y, maps['net']))
 
     # 3. class visualization, and the share of the images the net classifies as their class
@@ -308,20 +364,33 @@ def report(outdir):
     for name in ('plain', 'smooth'):
         hits = model_forward(net, vis[name])[0].argmax(axis=1) == np.arange(10)
         values[f'classvis_{name}_argmax'] = float(np.mean(hits))
+        values[f'classvis_{name}_roughness'] = roughness(vis[name])
     save_svg(classvis_figure(vis['plain'] + data['mean'], vis['smooth'] + data['mean']),
              outdir / 'classvis.svg')
 
-    # 4. FGSM against random sign noise of the same max-norm
-    rows = fgsm_table(lin, net, X, y)
+    # 4. FGSM against random sign noise of the same max-norm, both clipped to valid pixels
+    clip = (-data['mean'], 1 - data['mean'])
+    rows = fgsm_table(lin, net, X, y, clip)
     columns = ('lin_fgsm', 'lin_rand', 'net_fgsm', 'net_rand')
     values['fgsm_rows'] = markdown_rows((f"{r['eps']:g}", *(f'{r[c]:.1%}'.replace('%', ' %')
                                                             for c in columns)) for r in rows)
     quoted = next(r for r in rows if r['eps'] == FGSM_EPS)
     values.update(fgsm_eps=FGSM_EPS, **{f'{c}_acc': quoted[c] for c in columns})
+    values['fgsm_eps_list'] = [r['eps'] for r in rows]
+    for c in columns:
+        values[f'fgsm_curve_{c}'] = [r[c] for r in rows]
+    values['fgsm_at_largest_eps_max'] = max(rows[-1]['lin_fgsm'], rows[-1]['net_fgsm'])
+    values['fgsm_largest_eps'] = rows[-1]['eps']
+    values['fgsm_rand_min'] = min(min(r['lin_rand'], r['net_rand']) for r in rows)
+    values['fgsm_out_of_range'] = max(out_of_range(fgsm(m, X, y, eps, clip=clip) + data['mean'])
+                                      for m in (lin, net) for eps in EPSILONS)
+    values['fgsm_unclipped_out_of_range'] = out_of_range(fgsm(net, X, y, FGSM_EPS) + data['mean'])
+    values['net_fgsm_acc_unclipped'] = model_accuracy(net, fgsm(net, X, y, FGSM_EPS), y)
+    values['lin_fgsm_acc_unclipped'] = model_accuracy(lin, fgsm(lin, X, y, FGSM_EPS), y)
     save_svg(fgsm_figure(rows), outdir / 'fgsm.svg')
 
     # 5. the linearity argument: on the trained weights, and on random ones of three sizes
-    values.update(linearity_on_digits(lin, X, y))
+    values.update(linearity_on_digits(lin, X, y, clip))
     eps, sigma = SYNTH['eps'], SYNTH['sigma']
     synth = synthetic_linearity(SYNTH['dims'], eps, sigma)
     values.update(synth_sigma=sigma,
