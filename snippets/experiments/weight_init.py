@@ -260,7 +260,10 @@ def report(outdir):
     factors = small[1:] / small[:-1]
     values.update(tanh_001_factor_min=float(factors.min()), tanh_001_factor_max=float(factors.max()),
                   tanh_001_factor_theory=float(0.01 * np.sqrt(WIDTH)),
-                  tanh_001_last_theory=float((0.01 * np.sqrt(WIDTH)) ** NUM_LAYERS))
+                  tanh_001_last_theory=float((0.01 * np.sqrt(WIDTH)) ** NUM_LAYERS),
+                  # std(dL/dW_l) ~ sqrt(N) 0.2236^(l - 1) 0.2236^(L - l), the same for every layer
+                  tanh_001_grad_W_theory=float(np.sqrt(NUM_EXAMPLES)
+                                               * (0.01 * np.sqrt(WIDTH)) ** (NUM_LAYERS - 1)))
     saturated = results['tanh_1']['saturated']
     values.update(tanh_1_saturated_first=float(saturated[0]), tanh_1_saturated_last=float(saturated[-1]),
                   tanh_1_saturated_min=float(saturated.min()))
