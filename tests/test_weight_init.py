@@ -182,6 +182,7 @@ def test_small_weights_give_every_layer_the_same_tiny_weight_gradient(values):
     assert values['num_examples'] == N == NUM_EXAMPLES
     assert small.max() / small.min() < 1.05
     assert FACTOR ** 9 * math.sqrt(N) * 0.85 < small.mean() < FACTOR ** 9 * math.sqrt(N) * 1.05
+    assert values['tanh_001_grad_W_theory'] == pytest.approx(FACTOR ** 9 * math.sqrt(N), rel=1e-12)
     # the page prints min and max with three digits: they must differ there (the old page printed
     # "3.0e-05 to 3.0e-05")
     assert f"{values['tanh_001_grad_W_min']:.2e}" != f"{values['tanh_001_grad_W_max']:.2e}"
