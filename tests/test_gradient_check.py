@@ -155,15 +155,20 @@ def test_check_table_wrong_gradient_passes_only_while_every_hinge_is_active(svm_
     scales = [float(row[0]) for row in table]
     assert scales == sorted(scales) and len(table) == len(SCALES) + len(CIFAR_SCALES)
     assert sorted(row[1] for row in table) == ['$D = 3073$'] * 3 + ['$D = 65$'] * 4
+    noise = '$< 10^{-5}$'               # rounding noise: only the bound is printed (BLAS-dependent digits)
     for score_scale, _, _, active, near_kink, right, wrong in table:
-        score_scale, active, right, wrong = float(score_scale), float(active), float(right), float(wrong)
+        score_scale, active = float(score_scale), float(active)
         if int(near_kink) == 0:
-            assert right < 1e-5                # away from kinks: float64 noise only
+            assert right == noise              # away from kinks: float64 noise only
         if active == 1.0:
-            assert wrong == right              # the same gradient, to the printed digits
+            assert wrong == right == noise     # the same gradient
             assert score_scale < 0.05
         else:
-            assert wrong > 0.5 and score_scale > 0.3
+            assert float(wrong) > 0.5 and score_scale > 0.3
+    for key in ('rows_correct', 'rows_wrong'):
+        for error, cell in zip(svm_values[key], [row[5 if key == 'rows_correct' else 6] for row in table]):
+            assert (cell == noise) == (error < 1e-5)
+    assert svm_values['burn_in_correct_cell'] == noise
     assert svm_values['first_scale_detected'] == 0.1
     # independently, at W = 0.1 * randn some hinges are already off
     W = 0.1 * np.random.default_rng(1).standard_normal((65, 10))
