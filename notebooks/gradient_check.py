@@ -50,7 +50,7 @@ print("active hinges:", active_fraction(W0, X, y))
 # %% [markdown] lang="zh"
 # ## 2. W ≈ 0 时的梯度就是那个“模式”
 #
-# 每个铰链都处于激活状态，梯度不再依赖 W：第 j 列是 (Σᵢ xᵢ − C·Σ_{yᵢ=j} xᵢ)/N。
+# 每个折叶项都处于激活状态，梯度不再依赖 W：第 j 列是 (Σᵢ xᵢ − C·Σ_{yᵢ=j} xᵢ)/N。
 
 # %% [markdown] lang="en"
 # ## 2. At W ≈ 0 the gradient is "the pattern"
@@ -81,3 +81,27 @@ print("W0:", check_both(W0, X, y, 0.0))
 W = burn_in(W0, X, y, 0.0, steps=200, learning_rate=0.5, batch_size=200, seed=0)
 print("active hinges:", round(active_fraction(W, X, y), 3))
 print("W_SGD:", check_both(W, X, y, 0.0))
+
+# %% [markdown] lang="zh"
+# ## 4. 决定一切的是得分的尺度 ‖x‖·σ_W
+#
+# 同样的 `W = 0.0001 * randn`，换成 CIFAR-10 尺度的输入（这里把 digits 放大成 32×32×3、
+# 像素 0–255、减去均值图像，D = 3073），就有一部分折叶项关闭，错误梯度当场通不过检查。
+
+# %% [markdown] lang="en"
+# ## 4. What decides is the score scale ‖x‖·σ_W
+#
+# The same `W = 0.0001 * randn` on inputs of CIFAR-10's scale (here the digits enlarged to
+# 32×32×3, pixels 0–255, mean image subtracted, D = 3073) closes some hinges, and the wrong gradient
+# fails the check on the spot.
+
+# %%
+images = np.repeat(np.repeat((X[:, :64] * 255).reshape(-1, 8, 8), 4, axis=1), 4, axis=2)
+Xc = np.repeat(images[:, None], 3, axis=1).reshape(len(y), -1)
+Xc = np.hstack([Xc - Xc.mean(axis=0), np.ones((len(y), 1))])
+Wc = 0.0001 * np.random.default_rng(0).standard_normal((Xc.shape[1], 10))
+for name, data, weights in [("digits", X, W0), ("CIFAR scale", Xc, Wc)]:
+    rms = np.sqrt(np.mean(np.sum(data ** 2, axis=1)))
+    print(f"{name:12} D = {data.shape[1]:5}  ||x||_rms * sigma_W = {rms * 1e-4:.1e}  "
+          f"active = {active_fraction(weights, data, y):.3f}  (correct, wrong) = "
+          f"{tuple(float(f'{e:.1e}') for e in check_both(weights, data, y, 0.0))}")

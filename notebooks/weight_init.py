@@ -55,17 +55,17 @@ for scheme in ["0.01", "1.0"]:
 # %% [markdown] lang="zh"
 # ## 2. 十层网络：逐层的标准差
 #
-# 与 CS231n 课上的实验相同：10 层、每层 500 个单元、单位高斯输入。改一改 `scheme` 和层数试试。
+# 与 CS231n 课上的实验相同：10 层、每层 500 个单元、1000 个单位高斯样本。改一改 `scheme` 和层数试试。
 
 # %% [markdown] lang="en"
 # ## 2. Ten layers: the standard deviation layer by layer
 #
-# The experiment of the CS231n lecture: 10 layers of 500 units, unit-Gaussian input. Try other
-# schemes and depths.
+# The experiment of the CS231n lecture: 10 layers of 500 units, 1000 unit-Gaussian examples. Try
+# other schemes and depths.
 
 # %%
 for nonlinearity, scheme in [("tanh", "0.01"), ("tanh", "1.0"), ("tanh", "xavier"), ("relu", "he"), ("relu", "xavier")]:
-    r = deep_net(nonlinearity, scheme, num_layers=10, width=500, num_examples=500)
+    r = deep_net(nonlinearity, scheme, num_layers=10, width=500, num_examples=1000)
     print(f"{nonlinearity:4} {scheme:6}  std(h):", np.array2string(r["act_std"][[0, 4, 9]], precision=2),
           " std(dL/dW):", np.array2string(r["grad_W_std"][[0, 4, 9]], precision=2))
 
@@ -79,3 +79,25 @@ for nonlinearity, scheme in [("tanh", "0.01"), ("tanh", "1.0"), ("tanh", "xavier
 for value in [0.0, 0.01]:
     biggest, spread = symmetric_init_gradients(value)
     print(f"W = {value}: max|dW| = {biggest:.2e}, max|dW1[:, k] - dW1[:, 0]| = {spread}")
+
+# %% [markdown] lang="zh"
+# ## 4. 饱和的 tanh：反传的因子是 √(n·E[tanh′(z)²])，不是 √n
+#
+# 1.0·randn 时绝大多数 tanh 单元饱和。反传时每层把梯度的标准差乘上 σ_w·√(n·E[tanh′(z)²])，
+# 下面逐层比较实测的因子和这个式子，以及 √500。
+
+# %% [markdown] lang="en"
+# ## 4. Saturated tanh: the backward factor is √(n·E[tanh′(z)²]), not √n
+#
+# With 1.0·randn most tanh units saturate. Backwards, each layer multiplies the gradient's standard
+# deviation by σ_w·√(n·E[tanh′(z)²]); below, the measured factor of each layer against that formula
+# and against √500.
+
+# %%
+r = deep_net("tanh", "1.0", num_layers=10, width=500, num_examples=1000, keep=1000 * 500)
+slope_sq = np.mean((1 - r["acts"] ** 2) ** 2, axis=1)          # E[tanh'(z)^2] per layer
+measured = r["grad_in_std"][:-1] / r["grad_in_std"][1:]          # layer l = 1 .. 9
+formula = np.sqrt(500 * slope_sq[:-1])
+print("measured:", np.round(measured, 2))
+print("formula: ", np.round(formula, 2))
+print("sqrt(500):", round(np.sqrt(500), 2))

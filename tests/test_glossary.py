@@ -209,3 +209,77 @@ def test_related_data_names_only_question_ids_and_every_pair_once():
     assert len({frozenset(p) for p in pairs}) == len(pairs)
     assert all(len(set(p)) == 2 for p in pairs)
     related.related()   # raises on an unknown id
+
+
+# ---- the glossary against the pages and the code (sources, no site needed) ---------------------
+
+def section_source(lang: str, target: str) -> str:
+    """The markdown of the section a link target page#anchor opens: from its heading to the next
+    heading of the same or a higher level."""
+    page, anchor = target.split("#")
+    text = (ROOT / "docs" / lang / page).read_text(encoding="utf-8")
+    headings = list(re.finditer(r"^(#{1,6}) .*$", text, re.M))
+    for i, h in enumerate(headings):
+        if h.group(0).rstrip().endswith("{#" + anchor + "}"):
+            level = len(h.group(1))
+            end = next((later.start() for later in headings[i + 1:] if len(later.group(1)) <= level), len(text))
+            return text[h.start():end]
+    raise AssertionError(f"docs/{lang}/{page} has no heading {{#{anchor}}}")
+
+
+TEX_LETTERS = {r"\lambda": "λ", r"\Delta": "Δ", r"\mu": "μ", r"\sigma": "σ", r"\epsilon": "ε",
+               r"\gamma": "γ", r"\beta": "β", r"\alpha": "α"}
+
+
+def symbol_parts(tex: str) -> list[str]:
+    r"""'\mu,\ \sigma^2' -> ['\mu', '\sigma^2']: the symbols an entry names."""
+    return [p.strip() for p in re.split(r",\\ |,", tex)]
+
+
+def mentions_symbol(text: str, part: str) -> bool:
+    """A symbol as a token of its own (N, not the N of BN), in TeX or as the Unicode letter."""
+    spellings = [part] + [part.replace(tex, letter) for tex, letter in TEX_LETTERS.items() if tex in part]
+    return any(re.search(r"(?<![A-Za-z\\])" + re.escape(s) + r"(?![A-Za-z])", text) for s in spellings)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_glossary_link_opens_a_section_that_discusses_the_term(lang):
+    """A tooltip's "see" link must land where the term (one of its names) or the symbol is used,
+    not on a section that covers neither (the review of issue #13 found two)."""
+    wrong = []
+    for term in DATA["terms"]:
+        section = section_source(lang, term["link"]).lower()
+        if not any(name.lower() in section for name in glossary.names(term)):
+            wrong.append((term[lang], term["link"]))
+    for symbol in DATA["symbols"]:
+        for meaning in symbol["meanings"]:
+            section = section_source(lang, meaning["link"])
+            if not all(mentions_symbol(section, part) for part in symbol_parts(symbol["tex"])):
+                wrong.append((symbol["tex"], meaning["link"]))
+    assert not wrong, f"{lang}: these links open a section that never names the term: {wrong}"
+
+
+def test_mentions_symbol_needs_the_symbol_on_its_own():
+    assert mentions_symbol("$x \\in \\mathbb{R}^{N \\times D}$", "N")
+    assert not mentions_symbol("BN 和 LN", "N")
+    assert mentions_symbol("正则强度 λ", r"\lambda") and not mentions_symbol("$\\lambda_k$", r"\Delta")
+
+
+def formula_in(definition: str) -> str:
+    """The rel_error formula the definition writes, '|a − b| / max(1e-8, |a| + |b|)', as Python."""
+    m = re.search(r"\|a − b\| / max\([^)]*\)", definition)
+    assert m, f"the definition gives no formula |a − b| / max(...): {definition}"
+    return re.sub(r"\|([^|]+)\|", r"abs(\1)", m.group(0).replace("−", "-"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_glossary_rel_error_is_the_formula_of_the_code(lang):
+    """The definition once said max(|a|, |b|); cs231n's rel_error divides by the floored sum."""
+    from snippets.numerical_gradient import rel_error
+    term = next(t for t in DATA["terms"] if "rel_error" in glossary.names(t))
+    python = formula_in(term["def"][lang])
+    for a, b in [(1.0, 1.0), (1.0, 0.5), (2.0, -2.0), (1e-3, 2e-3), (0.0, 0.0), (0.0, 3e-9),
+                 (1e-9, 2e-9), (-4.0, 7.5)]:
+        assert eval(python, {"abs": abs, "max": max, "a": a, "b": b}) == pytest.approx(rel_error(a, b), rel=1e-12, abs=0), (a, b)
+    # the old text's max(|a|, |b|) is a different number (1/2 instead of 1/3 for a = 1, b = 0.5)
+    assert abs(1.0 - 0.5) / max(1.0, 0.5) != pytest.approx(rel_error(1.0, 0.5))

@@ -7,7 +7,10 @@ import numpy as np
 import pytest
 
 from snippets.data import digits_with_bias
-from snippets.experiments.gradient_check import BURN_IN, INIT_SCALE, SCALES, report
+from snippets.data import load_digits
+from snippets.experiments.gradient_check import (BURN_IN, CIFAR_SCALES, INIT_SCALE, SCALES,
+                                                cifar_scale_digits, input_gradient_ratio,
+                                                kink_check, predicted_active_fraction, report)
 from snippets.gradient_check import (active_fraction, all_active_gradient, burn_in,
                                      hinges_near_kink, svm_loss_half_reg_gradient, svm_loss_naive,
                                      svm_loss_no_indicator, svm_loss_vectorized)
@@ -148,15 +151,24 @@ def rows_of(markdown):
 def test_check_table_wrong_gradient_passes_only_while_every_hinge_is_active(svm_values, digits):
     X, y = digits
     table = rows_of(svm_values['check_rows'])
-    assert [row[0] for row in table] == ['$10^{-4}$', '$10^{-2}$', '$10^{-1}$', '$10^{0}$']
-    for scale, (_, active, right, wrong) in zip(SCALES, table):
-        active, right, wrong = float(active), float(right), float(wrong)
-        # the correct gradient passes at every scale: float64 noise, < 1e-5
-        assert right < 1e-5
+    # sorted by the score scale, both inputs, every scale once
+    scales = [float(row[0]) for row in table]
+    assert scales == sorted(scales) and len(table) == len(SCALES) + len(CIFAR_SCALES)
+    assert sorted(row[1] for row in table) == ['$D = 3073$'] * 3 + ['$D = 65$'] * 4
+    noise = '$< 10^{-5}$'               # rounding noise: only the bound is printed (BLAS-dependent digits)
+    for score_scale, _, _, active, near_kink, right, wrong in table:
+        score_scale, active = float(score_scale), float(active)
+        if int(near_kink) == 0:
+            assert right == noise              # away from kinks: float64 noise only
         if active == 1.0:
-            assert wrong == right              # the same gradient, to the last bit
+            assert wrong == right == noise     # the same gradient
+            assert score_scale < 0.05
         else:
-            assert wrong > 1e-2
+            assert float(wrong) > 0.5 and score_scale > 0.3
+    for key in ('rows_correct', 'rows_wrong'):
+        for error, cell in zip(svm_values[key], [row[5 if key == 'rows_correct' else 6] for row in table]):
+            assert (cell == noise) == (error < 1e-5)
+    assert svm_values['burn_in_correct_cell'] == noise
     assert svm_values['first_scale_detected'] == 0.1
     # independently, at W = 0.1 * randn some hinges are already off
     W = 0.1 * np.random.default_rng(1).standard_normal((65, 10))
@@ -165,6 +177,95 @@ def test_check_table_wrong_gradient_passes_only_while_every_hinge_is_active(svm_
     margins = scores - scores[np.arange(len(y)), y][:, None] + 1
     margins[np.arange(len(y)), y] = 1
     assert active_fraction(W, X, y) == pytest.approx(np.mean(margins > 0) * 10 / 9 - 1 / 9)
+
+
+def test_cifar_scale_input_is_the_digits_enlarged_to_3073_values_0_255_minus_the_mean():
+    X, y = cifar_scale_digits()
+    raw, labels = load_digits()
+    assert X.shape == (1797, 3073) and np.array_equal(y, labels)
+    np.testing.assert_array_equal(X[:, -1], 1.0)
+    np.testing.assert_allclose(X[:, :-1].mean(axis=0), 0, atol=1e-9)
+    # pixel (r, c) of channel k of the 32x32 image is pixel (r // 4, c // 4) of the 8x8 one, 0..255
+    images = X[:, :-1].reshape(-1, 3, 32, 32)
+    centred = raw / 16 * 255 - (raw / 16 * 255).mean(axis=0)
+    for k, r, c in ((0, 0, 0), (1, 13, 7), (2, 31, 30)):
+        np.testing.assert_allclose(images[:, k, r, c], centred[:, (r // 4) * 8 + c // 4], atol=1e-9)
+
+
+def test_at_cifar_scale_the_assignments_init_closes_hinges_and_catches_the_wrong_gradient(svm_values):
+    X, y = cifar_scale_digits()
+    W = INIT_SCALE * np.random.default_rng(0).standard_normal((3073, 10))
+    assert svm_values['cifar_init_active'] == pytest.approx(active_fraction(W, X, y), rel=1e-12)
+    assert svm_values['cifar_init_active'] < 0.99 and svm_values['cifar_init_buggy'] > 0.1
+    # the wrong variant is the constant pattern; at this W it differs from the true gradient
+    _, right = svm_loss_vectorized(W, X, y, 0.0)
+    _, wrong = svm_loss_no_indicator(W, X, y, 0.0)
+    assert rel_error(right, wrong) > 0.1
+    # while the digits at the same sigma_W keep every hinge open: sigma_W alone decides nothing
+    assert svm_values['active_init'] == 1.0
+    assert svm_values['cifar_init_score_scale'] > 100 * svm_values['digits_init_score_scale']
+
+
+def test_the_correct_gradient_fails_at_cifar_scale_only_where_a_step_switches_a_hinge(svm_values):
+    X, y = cifar_scale_digits()
+    W = INIT_SCALE * np.random.default_rng(0).standard_normal((3073, 10))
+    errors, switched = kink_check(W, X, y, 1e-5)
+    assert errors.max() == svm_values['cifar_init_correct']        # the same entries as check_both
+    assert np.all(switched[errors > 1e-5] > 0) and errors[switched == 0].max() < 1e-6
+    assert svm_values['cifar_init_bad'] == (errors > 1e-5).sum() > 0
+    # a smaller step crosses fewer kinks
+    assert svm_values['cifar_init_bad_small_h'] < svm_values['cifar_init_bad']
+
+
+def test_kink_check_counts_switched_hinges_on_a_tiny_problem():
+    # one example, two classes; margin of class 1: 1 + x (W1 - W0) = 1 + (w1 - w0) with x = [1]
+    X, y = np.array([[1.0]]), np.array([0])
+    W = np.array([[0.0, -1.0 + 5e-6]])               # margin 5e-6: within h = 1e-5 of the kink
+    errors, switched = kink_check(W, X, y, 1e-5, num_checks=2)
+    assert list(switched) == [1, 1]
+    W = np.array([[0.0, -0.5]])                       # margin 0.5: far from the kink
+    errors, switched = kink_check(W, X, y, 1e-5, num_checks=2)
+    assert list(switched) == [0, 0] and errors.max() < 1e-9
+
+
+def test_the_fraction_of_active_hinges_depends_on_the_score_scale(svm_values):
+    """E[active] = mean_i Phi(1 / (sqrt(2) ||x_i|| sigma_W)), checked by simulation, and the
+    table's measured fractions lie within 0.15 of it."""
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((400, 30)) * rng.uniform(0.2, 2.0, (400, 1))
+    y = rng.integers(0, 5, 400)
+    for scale in (0.05, 0.3):
+        fractions = [active_fraction(scale * rng.standard_normal((30, 5)), X, y) for _ in range(200)]
+        # 200 draws: the mean's standard error is below 0.003 (draw-to-draw sd < 0.04)
+        assert np.mean(fractions) == pytest.approx(predicted_active_fraction(X, scale), abs=0.01)
+    # the wrong variant, sigma_W alone: the same sigma_W on the two inputs gives 1.0 and 0.966
+    assert svm_values['rows_active'][svm_values['rows_scale'].index(1e-4)] == 1.0
+    # one draw of W: over 20 draws the fraction scatters by at most 0.06 (sd) on these inputs,
+    # so 0.15 is 2.5 sd
+    for a, p in zip(svm_values['rows_active'], svm_values['rows_predicted_active']):
+        assert abs(a - p) < 0.15
+    # Phi(1 / (sqrt(2) * 0.4)) = Phi(1.77), independently with scipy's normal distribution
+    from scipy.stats import norm
+    assert svm_values['active_prob_at_04'] == pytest.approx(norm.cdf(1 / (math.sqrt(2) * 0.4)), rel=1e-12)
+    assert svm_values['closed_prob_at_01'] == pytest.approx(norm.sf(1 / (math.sqrt(2) * 0.1)), rel=1e-9)
+    assert 0.96 < svm_values['active_prob_at_04'] < 0.962
+    assert svm_values['closed_prob_at_01'] < 1e-12
+
+
+def test_input_gradient_doubles_with_W_only_while_the_upstream_gradient_is_fixed(svm_values, digits):
+    X, y = digits
+    assert svm_values['dx_ratio_init'] == pytest.approx(2.0, rel=1e-12)
+    assert svm_values['dx_ratio_big'] < 1.99
+    W = np.random.default_rng(1).standard_normal((65, 10))
+    scores = X @ W
+    margins = scores - scores[np.arange(len(y)), y][:, None] + 1
+    assert 0 < np.mean(margins > 0) < 1                 # some hinges closed: dscores moves with W
+    assert input_gradient_ratio(X, y, W) == pytest.approx(svm_values['dx_ratio_big'], rel=1e-12)
+
+
+def test_the_trained_gradient_is_faint_on_the_shared_scale_and_no_longer_a_template(svm_values):
+    assert svm_values['template_trained_ratio'] < 0.05
+    assert svm_values['template_trained_corr_max'] < 0.9 < svm_values['template_corr_min']
 
 
 def test_after_burn_in_the_wrong_gradient_fails_and_the_right_one_passes(svm_values, digits):

@@ -9,12 +9,14 @@ import numpy as np
 import pytest
 
 from snippets.numerical_gradient import backward_errors, eval_numerical_gradient, rel_error
-from snippets.experiments.weight_init import CONFIGS, relu_second_moment_ratio, report
+from snippets.experiments.weight_init import (CONFIGS, NUM_EXAMPLES, backward_factors, layer_statistics,
+                                              relu_second_moment_ratio, report)
 from snippets.weight_init import (SCHEMES, deep_net, init_weights, input_gradient_ratio,
                                   symmetric_init_gradients, tanh_backward, tanh_forward)
 from snippets.layers import affine_backward, affine_forward
 
 FACTOR = 0.01 * math.sqrt(500)          # sigma_w * sqrt(n) for W = 0.01 * randn, n = 500
+N = 1000                                # the lecture's batch: D = np.random.randn(1000, 500)
 
 
 @pytest.fixture(scope='module')
@@ -138,7 +140,7 @@ def test_tables_have_one_row_per_layer_and_one_column_per_configuration(values):
 @pytest.fixture(scope='module')
 def small_net():
     """The 0.01 * randn tanh net of report(), unrounded (the tables show 3 digits)."""
-    return deep_net('tanh', '0.01', 10, 500, 500)
+    return deep_net('tanh', '0.01', 10, 500, N)
 
 
 def test_small_weights_shrink_activations_by_0_01_sqrt_500_per_layer(values, small_net):
@@ -148,7 +150,7 @@ def test_small_weights_shrink_activations_by_0_01_sqrt_500_per_layer(values, sma
     np.testing.assert_allclose(table(values['act_rows'])[:, 1], act, rtol=5e-3)  # 3 digits
     factors = act[1:] / act[:-1]
     # from layer 2 on, z has std < 0.05 and tanh is linear to 0.3 %; each std is measured over
-    # 250 000 values from 500 x 500 weights: relative noise ~0.3 %. 1 % covers both.
+    # 500 000 values from 500 x 500 weights: relative noise ~0.3 %. 1 % covers both.
     np.testing.assert_allclose(factors, FACTOR, rtol=0.01)
     assert values['tanh_001_factor_min'] == pytest.approx(factors.min())
     assert values['tanh_001_factor_max'] == pytest.approx(factors.max())
@@ -174,24 +176,77 @@ def test_small_weights_shrink_the_backward_signal_by_the_same_factor(values, sma
 def test_small_weights_give_every_layer_the_same_tiny_weight_gradient(values):
     grad_W = table(values['grad_W_rows'])
     small, xavier = grad_W[:, 1], grad_W[:, 3]
-    # std(dW_l) ~ sqrt(N) std(h_{l-1}) std(dz_l) = sqrt(500) 0.2236^(l-1) 0.2236^(10-l):
-    # the same for every l, sqrt(500) * 0.2236^9 ~ 3.1e-5 (the first layer's input is the data,
+    # std(dW_l) ~ sqrt(N) std(h_{l-1}) std(dz_l) = sqrt(N) 0.2236^(l-1) 0.2236^(10-l):
+    # the same for every l, sqrt(1000) * 0.2236^9 ~ 4.4e-5 (the first layer's input is the data,
     # std 1 instead of 0.2236, but its dz has one factor less; tanh compression: a few per cent)
+    assert values['num_examples'] == N == NUM_EXAMPLES
     assert small.max() / small.min() < 1.05
-    assert FACTOR ** 9 * math.sqrt(500) * 0.85 < small.mean() < FACTOR ** 9 * math.sqrt(500) * 1.05
+    assert FACTOR ** 9 * math.sqrt(N) * 0.85 < small.mean() < FACTOR ** 9 * math.sqrt(N) * 1.05
+    assert values['tanh_001_grad_W_theory'] == pytest.approx(FACTOR ** 9 * math.sqrt(N), rel=1e-12)
+    # the page prints min and max with three digits: they must differ there (the old page printed
+    # "3.0e-05 to 3.0e-05")
+    assert f"{values['tanh_001_grad_W_min']:.2e}" != f"{values['tanh_001_grad_W_max']:.2e}"
     assert values['tanh_001_grad_W_max'] < 1e-5 * values['tanh_xavier_grad_W_min']   # five orders
 
 
 def test_unit_weights_saturate_tanh_and_blow_up_the_backward_signal(values):
     rng = np.random.default_rng(0)
-    # independent: the first layer of the 1.0 * randn net, with deep_net's draws
-    x = rng.standard_normal((500, 500))
+    # independent: the first layer of the 1.0 * randn net, with deep_net's draws, all N x 500 values
+    x = rng.standard_normal((N, 500))
     h1 = np.tanh(x @ init_weights('1.0', 500, 500, rng))
-    assert values['tanh_1_saturated_first'] == pytest.approx(np.mean(np.abs(h1.ravel()[:20000]) > 0.99))
+    assert values['tanh_1_saturated_first'] == pytest.approx(np.mean(np.abs(h1) > 0.99), abs=1e-12)
+    # the activations' std of the first layer, over the same values, is the table's (3 digits)
+    assert table(values['act_rows'])[0, 2] == pytest.approx(h1.std(), rel=5e-3)
     assert values['tanh_1_saturated_first'] > 0.85 and values['tanh_1_saturated_last'] > 0.85
     grad_in = table(values['grad_in_rows'])[:, 2]
     assert np.all(np.diff(grad_in) < 0)           # grows from the top towards the input
     assert values['tanh_1_grad_in_first'] > 1e4
+
+
+def test_saturated_tanh_multiplies_the_backward_signal_by_sqrt_n_mean_slope_squared(values):
+    """Not by sqrt(n) = 22.4, as the page once said: by sigma_w sqrt(n E[tanh'(z)^2])."""
+    measured, formula = np.array(values['tanh_1_back_factor']), np.array(values['tanh_1_back_formula'])
+    slope_sq = np.array(values['tanh_1_slope_sq'])
+    np.testing.assert_allclose(formula, np.sqrt(500 * slope_sq[:-1]), rtol=1e-12)
+    # the formula treats the upstream gradient as independent of tanh'(z) and uses one draw of
+    # 500 x 500 weights (column norms scatter by sqrt(2 / 500) = 6 %, averaged over 500 columns):
+    # 5 % allows for both, and still tells 3.5 from sqrt(500) = 22.4 by a factor of six
+    np.testing.assert_allclose(measured, formula, rtol=0.05)
+    assert np.all(measured > 1) and np.all(measured < math.sqrt(500) / 5)
+    # the wrong variant: the factor sqrt(n) of a linear layer would predict 22.4 per layer and a
+    # first-layer gradient 22.4^9 ~ 1e12 times the top's, against the measured ~1e5
+    grad_in = np.array(values['tanh_1_grad_in_std'])
+    assert grad_in[0] / grad_in[-1] < 1e-6 * math.sqrt(500) ** 9
+    assert grad_in[0] / grad_in[-1] == pytest.approx(np.prod(formula), rel=0.2)   # 9 layers of 5 %: ~15 %
+    # the same formula holds for every configuration (slope 1 for 0.01 * randn, 1/2 for ReLU)
+    for name, *_ in CONFIGS:
+        np.testing.assert_allclose(values[f'{name}_back_factor'], values[f'{name}_back_formula'],
+                                   rtol=0.05)
+
+
+def test_layer_statistics_count_every_value():
+    acts = np.array([[-1.0, -0.999, 0.0, 0.01, 0.5, 0.9999], [0.0, 0.0, 0.1, 2.0, 3.9, 5.0]])
+    t = layer_statistics('tanh', acts[:1])
+    assert t['saturated'][0] == pytest.approx(3 / 6) and t['central'][0] == pytest.approx(2 / 6)
+    assert t['edge'][0] == pytest.approx(3 / 6) and t['counts'][0].sum() == 6
+    assert t['slope_sq'][0] == pytest.approx(np.mean((1 - acts[0] ** 2) ** 2))
+    r = layer_statistics('relu', acts[1:])
+    assert r['zero'][0] == pytest.approx(2 / 6) and r['slope_sq'][0] == pytest.approx(4 / 6)
+    assert r['counts'][0].sum() == 3                      # 5.0 is outside (0, 4]
+    measured, formula = backward_factors({'grad_in_std': np.array([8.0, 4.0, 1.0]),
+                                          'slope_sq': np.array([0.25, 1.0, 1.0])}, '1.0')
+    np.testing.assert_allclose(measured, [2.0, 4.0])
+    np.testing.assert_allclose(formula, [math.sqrt(500) / 2, math.sqrt(500)])
+
+
+def test_histogram_rows_say_what_the_alt_text_says(values):
+    # 0.01 * randn: from layer 4 on every value sits in the two middle bins (|h| < 0.05)
+    assert values['tanh_001_hist_central'][1:] == [1.0, 1.0, 1.0]
+    # 1.0 * randn: more than 90 % in the two end bins in every layer shown
+    assert min(values['tanh_1_hist_edge']) > 0.9
+    # ReLU: about half of the outputs are exactly 0 (left out of the histograms); per layer the
+    # fraction is an average over 500 units, each with its own weights: +-0.05 is generous
+    assert all(abs(z - 0.5) < 0.05 for z in values['relu_he_hist_zero'])
 
 
 def test_xavier_keeps_tanh_signals_of_order_one_tenth_to_one(values):
@@ -202,7 +257,8 @@ def test_xavier_keeps_tanh_signals_of_order_one_tenth_to_one(values):
 
 
 def test_he_keeps_relu_activations_stable_and_xavier_halves_their_variance(values):
-    he = table(values['act_rows'])[:, 4]
+    he = np.array(values['relu_he_act_std'])
+    np.testing.assert_allclose(table(values['act_rows'])[:, 4], he, rtol=5e-3)
     assert he.max() / he.min() < 1.25 and values['relu_he_act_last'] > 0.5
     # Var(z_{l+1}) = n Var(w) E[h_l^2] = Var(z_l) / 2 with Var(w) = 1/n, so std(h) falls by
     # 1/sqrt(2) = 0.7071 per layer; finite width and batch: the factors scatter by ~2 %
