@@ -36,7 +36,7 @@ GOLDEN = [
     ("", "留出", "ensembles/"),                     # only inside 留出集
     ("", "align_hidden", "ensembles/"),
     ("en/", "soup", "en/ensembles/"),
-    ("", "折叶", "map-mle/"),                       # only inside 折叶损失
+    ("", "折叶", "gradient-check/"),                # only inside 折叶损失
     ("", "neg_log_posterior", "map-mle/"),
     ("en/", "separable", "en/map-mle/"),
     ("", "马赛克", "whitening/"),                   # only inside 去马赛克
