@@ -80,13 +80,13 @@ print("1 - 0.95**9  =", round(random_hit_theory(9), 4))
 print("1 - 0.95**60 =", round(random_hit_theory(60), 4))
 
 # %% [markdown] lang="zh"
-# ### 两个参数都重要时
+# ### 3b. 两个参数都重要时
 #
 # $f = g(x) + g(y)$，“最优 5%”是最优点周围面积 0.05 的圆。网格点放在哪里，结果差别很大：
 # 格子中心的网格明显好于随机搜索，端点的网格则差得多。每行：实测命中率，精确值。
 
 # %% [markdown] lang="en"
-# ### When both parameters matter
+# ### 3b. When both parameters matter
 #
 # $f = g(x) + g(y)$, and the top 5% is the disc of area 0.05 around the optimum. Where the grid's
 # points sit changes everything: the cell-centre grid clearly beats random search, the endpoint

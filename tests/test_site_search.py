@@ -33,7 +33,8 @@ GOLDEN = [
     ("", "卡罗", "hyperparameter-search/"),         # only inside 蒙特卡罗
     ("", "refine_ranges", "hyperparameter-search/"),
     ("en/", "coarse", "en/hyperparameter-search/"),
-    ("", "留出", "ensembles/"),                     # only inside 留出集
+    ("", "集成学习", "ensembles/"),
+    ("", "权重衰减", "map-mle/"),
     ("", "align_hidden", "ensembles/"),
     ("en/", "soup", "en/ensembles/"),
     ("", "折叶", "gradient-check/"),                # only inside 折叶损失
@@ -52,12 +53,9 @@ NOTHING = [("", "鳄鱼"), ("en/", "zebra")]
 # writes the query, and for Chinese at least one of its characters (each one a search token) is absent
 SYNONYMS = [
     ("", "批规范化", "normalization/"),          # the page writes BN
-    ("", "权重衰减", "map-mle/"),                # 正则化
     ("", "梯度校验", "gradient-check/"),         # 梯度检查 / 梯度检验
     ("", "主成分分析", "whitening/"),            # PCA
-    ("", "集成学习", "ensembles/"),              # 集成
     ("en/", "regularisation", "en/map-mle/"),    # the page spells it "regularization"
-    ("en/", "centered", "en/gradient-check/"),   # the page spells it "centred"
 ]
 
 
