@@ -288,6 +288,7 @@ def crops_experiment(X, held_out):
                                              - (pca_reduce(X, mean, U) - mean)))),
         whiten_matrix_entries=D * D)
     values['f_zca_ratio'] = values['f_zca'] / values['f_original']
+    values['wrong_var_shortfall'] = 1 - values['wrong_var_ratio'] / values['ratio_1_k']
     values['colour_within_ratio'] = values['colour_within_zca'] / values['colour_within_x']
     values['chroma_shown_ratio'] = values['chroma_shown_zca'] / values['chroma_shown_x']
     return {'values': values, 'S': S, 'U': U, 'f': f, 'white_variance': np.diag(cov_white),
@@ -309,6 +310,7 @@ def bands_experiment(f, S, white_variance, edges=BAND_EDGES):
     values = dict(
         band_rows_low_count=int(counts[0]), band_rows_high_count=int(counts[-2:].sum()),
         band_edge_low=float(edges[1]), band_edge_high=float(edges[-3]),
+        band_after_top=float(edges[np.argmax(after)]), top10_max_f=float(f[:10].max()),
         band_low_before=float(before[0]), band_low_after=float(after[0]),
         band_high_before=float(before[-2:].sum()), band_high_after=float(after[-2:].sum()),
         band_rows=markdown_rows(
@@ -374,6 +376,7 @@ def sources_experiment(sources):
         **{f'alpha_{n}': slopes[n] for n in GREY_SOURCES},
         **{f'rho_{n}': patches[n]['rho'] for n in GREY_SOURCES},
         lambda_slope_field=rank_slope(patches['1/f^2']['S']),
+        lambda_slope_white=rank_slope(patches['white']['S']),
         **{f'lambda_slope_{n}': rank_slope(patches[n]['S']) for n in GREY_SOURCES})
     return {'values': values, 'spectra': spectra, 'slopes': slopes, 'patches': patches}
 
@@ -544,7 +547,8 @@ def modes_figure(S_crops, f_crops, rho_crops, patches):
 
 def eps_figure(eps_result, X_shown):
     """Left: output variance per mode S / (S + eps) against rank. Right: the patches X_shown
-    and their ZCA outputs for each eps (one row each), each stretched to [0, 1]."""
+    and their ZCA outputs for each eps (one row each), each stretched to [0, 1], with r_1 the
+    correlation of horizontally adjacent pixels over all the patches (0 for white noise)."""
     plt = pyplot()
     rows = eps_result['rows']
     colours = [OKABE_ITO[c] for c in ('vermillion', 'orange', 'green', 'blue', 'purple')]
@@ -562,13 +566,17 @@ def eps_figure(eps_result, X_shown):
     ax.legend(fontsize=8.5, loc='lower left')
     strips = [X_shown] + [row['Z_shown'] for row in rows]
     labels = ['$X$'] + [exponent(row['eps']) for row in rows]
+    neighbours = [eps_result['values']['neighbour_original']] + [row['neighbour'] for row in rows]
     height = 0.86 / len(strips)
-    for i, (strip, label) in enumerate(zip(strips, labels)):
-        axi = fig.add_axes([0.56, 0.96 - (i + 1) * height, 0.42, height - 0.015])
-        axi.imshow(tile_images(strip, (PATCH, PATCH, 1), len(strip), levels=256)[:PATCH],
-                   cmap='gray', interpolation='none', vmin=0, vmax=1)
+    for i, (strip, label, r1) in enumerate(zip(strips, labels, neighbours)):
+        axi = fig.add_axes([0.55, 0.96 - (i + 1) * height, 0.37, height - 0.015])
+        image = tile_images(strip, (PATCH, PATCH, 1), len(strip), levels=256)[:PATCH]
+        axi.imshow(image, cmap='gray', interpolation='none', vmin=0, vmax=1)
         axi.set_axis_off()
         axi.text(-2, PATCH / 2, label, ha='right', va='center', fontsize=9)
+        axi.text(image.shape[1] + 2, PATCH / 2, f'{r1:.2f}', ha='left', va='center', fontsize=9)
+        if i == 0:
+            axi.text(image.shape[1] + 2, -3, '$r_1$', ha='left', va='bottom', fontsize=10)
     return fig
 
 
