@@ -394,6 +394,9 @@ def test_whitening_amplifies_the_colour_variation_within_a_crop(values):
     assert values['colour_within_ratio'] > 1.5
     # the mosaic is not grey: more than half of the originals' channel spread is left
     assert values['chroma_shown_ratio'] > 0.5
+    # the originals' colour is mostly each crop's tint, which whitening shrinks
+    assert values['colour_tint_x'] > 2 * values['colour_within_x']
+    assert values['colour_tint_zca'] < values['colour_tint_x']
 
 
 def test_displayed_chroma_of_grey_is_zero():

@@ -270,6 +270,8 @@ def crops_experiment(X, held_out):
         crop_fraction=K / D,
         colour_within_x=colour_share(X[:600]),
         colour_within_zca=colour_share(zca_whiten(X[:600], mean, U, S, EPS)),
+        colour_tint_x=colour_share(X[:600], remove_mean_colour=False),
+        colour_tint_zca=colour_share(zca_whiten(X[:600], mean, U, S, EPS), remove_mean_colour=False),
         chroma_shown_x=displayed_chroma(X[:600], stretch=False),
         chroma_shown_zca=displayed_chroma(zca_whiten(X[:600], mean, U, S, EPS), stretch=True),
         colour_fraction_u1=float(colour_fraction[0]),
