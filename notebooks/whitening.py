@@ -19,10 +19,11 @@
 import numpy as np
 
 from snippets.data import load_photo
-from snippets.experiments.whitening import grey, power_law_field, random_crops
+from snippets.experiments.whitening import (colour_share, grey, neighbour_correlation, power_law_field,
+                                            random_crops, white_gaussian_floor)
 from snippets.reporting import rank_correlation
-from snippets.whitening import (mode_frequency, pca_fit, pca_reduce, pca_whiten, power_spectrum,
-                                spectral_slope, whiten_by_eigenvalue, zca_whiten)
+from snippets.whitening import (image_frequency, mode_frequency, pca_fit, pca_reduce, pca_whiten,
+                                power_spectrum, spectral_slope, whiten_by_eigenvalue, zca_whiten)
 
 # %% [markdown] lang="zh"
 # ## 1. 32×32×3 裁块的 PCA：前 144 个特征向量
@@ -55,7 +56,7 @@ print("rank correlation (rank, frequency):", round(rank_correlation(np.arange(14
 print("mean frequency of modes 1-5:", f[:5].round(3), " 140-144:", f[-5:].round(3))
 
 # %% [markdown] lang="zh"
-# ## 3. 白化：协方差变成单位矩阵，前 10 个模式的占比变成 10/144
+# ## 3. 白化：协方差变成单位矩阵，前 10 个主成分的占比变成 10/144
 
 # %% [markdown] lang="en"
 # ## 3. Whitening: the covariance becomes I, the top-10 share becomes 10/144
@@ -70,14 +71,36 @@ wrong = whiten_by_eigenvalue(X, mean, U, S, eps=1e-5)
 print("dividing by lambda: variances from", wrong.var(axis=0).min().round(4), "to", wrong.var(axis=0).max().round(1))
 
 # %% [markdown] lang="zh"
+# ## 3b. 新裁块上的白化：与抽样噪声比
+#
+# 用同一个白化变换处理 600 个新裁块，再和“协方差确实是单位矩阵”的白色高斯数据（同样 600 个样本、144 维）
+# 比较：后者的方差范围就是只由抽样带来的噪声底。
+
+# %% [markdown] lang="en"
+# ## 3b. Whitening new crops: compared with sampling noise
+#
+# The same whitening applied to 600 new crops, compared with white Gaussian data whose covariance
+# really is the identity (also 600 samples, 144 dimensions): the latter's range is the noise floor
+# that sampling alone produces.
+
+# %%
+rng_new = np.random.default_rng(11)
+X_new = np.concatenate([random_crops(load_photo(name), 32, 200, rng_new)
+                        for name in ("astronaut", "chelsea", "coffee")])
+d_new = np.diag(np.cov(pca_whiten(X_new, mean, U, S), rowvar=False, bias=True))
+d_floor = np.diag(white_gaussian_floor(len(X_new), 144))
+print("new crops: variances", d_new.min().round(2), "to", d_new.max().round(2), " mean", d_new.mean().round(3))
+print("white Gaussian, same n: ", d_floor.min().round(2), "to", d_floor.max().round(2), " mean", d_floor.mean().round(3))
+
+# %% [markdown] lang="zh"
 # ## 4. 四幅图
 #
-# 原图、前 16 个特征向量、144 个模式的重建、ZCA 白化后转回像素。
+# 原图、前 16 个特征向量、144 个主成分的重建、ZCA 白化后转回像素。
 
 # %% [markdown] lang="en"
 # ## 4. The four panels
 #
-# Originals, the top 16 eigenvectors, the rebuild from 144 modes, ZCA-whitened and rotated back.
+# Originals, the top 16 eigenvectors, the rebuild from 144 principal components, ZCA-whitened and rotated back.
 
 # %%
 import matplotlib.pyplot as plt
@@ -100,6 +123,23 @@ for ax, (rows, stretch, title) in zip(axes, [
 plt.show()
 
 # %% [markdown] lang="zh"
+# ## 4b. 颜色没有消失
+#
+# 先减去每块自己的平均颜色，看块内的起伏里颜色（三个通道之差）占多少方差：白化后反而更多，
+# 因为方差小的颜色对立主成分也被放大到方差 1。
+
+# %% [markdown] lang="en"
+# ## 4b. Colour does not disappear
+#
+# After removing each crop's own mean colour, how much of the variation inside a crop is colour (the
+# differences between the channels)? More after whitening, because the colour-opponent components of
+# small variance are brought to variance 1 too.
+
+# %%
+print("colour share inside a crop: X", round(colour_share(X[:600]), 3),
+      " ZCA", round(colour_share(zca_whiten(X[:600], mean, U, S)), 3))
+
+# %% [markdown] lang="zh"
 # ## 5. 功率谱斜率：照片、纹理和两个对照
 
 # %% [markdown] lang="en"
@@ -114,12 +154,22 @@ for name, image in sources.items():
 
 # %% [markdown] lang="zh"
 # ## 6. 加大 eps：16×16 灰度块的完整白化
+#
+# r1 是输出中水平相邻两个像素的相关系数：白噪声为 0。eps 很小时输出是“白”的：r1 接近 0，平均频率与白噪声相同。
 
 # %% [markdown] lang="en"
 # ## 6. Raising eps: full whitening of 16×16 grey patches
+#
+# r1 is the correlation of horizontally adjacent output pixels, 0 for white noise. With a tiny eps the
+# output is white: r1 near 0 and the mean frequency of white noise.
 
 # %%
 P = random_crops(sources["astronaut"], 16, 2000, rng)
 mean_p, U_p, S_p = pca_fit(P, 256)
+noise = np.random.default_rng(12).standard_normal((1000, 256))
+print(f"X:           r1 = {neighbour_correlation(P, 16):.2f}, mean f = {image_frequency(P[:1000], (16, 16, 1)):.3f}")
+print(f"white noise: r1 = {neighbour_correlation(noise, 16):.2f}, mean f = {image_frequency(noise, (16, 16, 1)):.3f}")
 for eps in (1e-5, 1e-3, 1e-1):
-    print(f"eps = {eps:g}: effective number of modes {np.sum(S_p / (S_p + eps)):.1f}")
+    Z = zca_whiten(P, mean_p, U_p, S_p, eps)
+    print(f"eps = {eps:g}: effective number of components {np.sum(S_p / (S_p + eps)):.1f}, "
+          f"r1 = {neighbour_correlation(Z, 16):.2f}, mean f = {image_frequency(Z[:1000], (16, 16, 1)):.3f}")

@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from snippets.experiments.whitening import (K, PATCH, crop_data, pixel_correlation,
-                                            power_law_field, random_crops, report)
+from snippets.experiments.whitening import (K, PATCH, colour_share, crop_data, displayed_chroma,
+                                            filter_gain_slope, neighbour_correlation,
+                                            pixel_correlation, power_law_field, random_crops,
+                                            report, white_gaussian_floor)
 from snippets.reporting import rank_correlation
 from snippets.whitening import (BAND, mode_frequency, pca_fit, pca_reduce,
                                 pca_whiten, power_spectrum, spectral_slope, top_eigh,
@@ -206,9 +208,29 @@ def test_whitened_covariance_is_identity_on_the_fitted_crops(values):
     assert values['cov_white_max_dev'] == pytest.approx(values['eps'] / (values['lambda_k'] + values['eps']), rel=1e-6)
 
 
-def test_on_new_crops_the_whitened_covariance_is_only_roughly_identity(values):
-    assert values['held_diag_min'] < 0.9 and values['held_diag_max'] > 1.1
-    assert values['held_offdiag_max'] > 0.1
+def test_on_new_crops_the_whitened_covariance_is_further_from_identity_than_sampling_noise(values):
+    # the noise floor: white Gaussian data, same n and dimension; each diagonal entry then has
+    # standard deviation sqrt(2 / n) ~ 0.022 at n = 4200, its 144 entries span about +-3 of them
+    n = values['n_held']
+    assert values['gauss_diag_min'] == pytest.approx(1 - 3 * math.sqrt(2 / n), abs=0.03)
+    assert values['held_diag_min'] < values['gauss_diag_min'] and values['held_diag_max'] > values['gauss_diag_max']
+    assert values['held_offdiag_max'] > 2 * values['gauss_offdiag_max']
+    # the mean of the 144 whitened variances has standard deviation sqrt(2 / (n K)) ~ 0.002 under
+    # the floor; on new crops it is lower than 1 by far more than 4 of those
+    assert 1 - values['held_diag_mean'] > 4 * math.sqrt(2 / (n * K))
+    assert values['held_last10_mean'] < values['held_first10_mean']
+    # with 600 crops about half of the width is the floor's own spread (the page says "about half")
+    share = (values['gauss600_diag_max'] - values['gauss600_diag_min']) / \
+        (values['held600_diag_max'] - values['held600_diag_min'])
+    assert 0.4 < share < 0.6
+
+
+def test_white_gaussian_floor_has_the_chi_square_spread():
+    # diagonal entries: mean 1 - 0 (bias=True, mean removed: (n-1)/n), sd sqrt(2/n)
+    C = white_gaussian_floor(2000, 50)
+    d = np.diag(C)
+    assert d.mean() == pytest.approx(1, abs=4 * math.sqrt(2 / (2000 * 50)) + 1 / 2000)
+    assert d.std() == pytest.approx(math.sqrt(2 / 2000), rel=0.3)    # 50 entries: sd known to ~10%
 
 
 def test_eigenvector_frequency_rises_with_rank(values):
@@ -259,6 +281,10 @@ def test_dividing_by_lambda_spreads_variances_by_lambda1_over_lambda144(values):
     # the wrong variances are lambda / (lambda + eps)**2 ~ 1 / lambda: their ratio is the
     # eigenvalue ratio up to eps / lambda_144 < 1e-3
     assert values['wrong_var_ratio'] == pytest.approx(values['ratio_1_k'], rel=2e-3)
+    # exactly: the ratio is smaller by the factor ((lambda_144 + eps) / lambda_144)**2 *
+    # (lambda_1 / (lambda_1 + eps))**2, i.e. by about 2 eps / lambda_144
+    assert 0 < values['wrong_var_shortfall'] <= 2 * values['eps'] / values['lambda_k']
+    assert values['wrong_var_shortfall'] == pytest.approx(2 * values['eps'] / values['lambda_k'], rel=0.01)
 
 
 def test_raising_eps_switches_off_modes_and_lowers_the_output_frequency(values):
@@ -330,13 +356,98 @@ def test_photo_top10_share_exceeds_the_harmonic_share_of_a_1_over_k_spectrum(val
     assert values['top10_before'] > H(10) / H(144) + 0.2
 
 
-def test_144_of_3072_is_4_point_7_percent():
+def test_144_of_3072_is_4_point_7_percent(values):
     assert round(100 * 144 / 3072, 1) == 4.7
+    assert values['crop_fraction'] == 144 / 3072
+
+
+# Colour, "white", and the gain of the whitening filter -------------------------------------------
+
+def test_colour_share_is_zero_for_grey_one_for_pure_chroma_and_ignores_the_display_stretch():
+    rng = np.random.default_rng(0)
+    g = rng.random((5, 64))
+    grey_images = np.repeat(g, 3, axis=1)                        # R = G = B
+    assert colour_share(grey_images, remove_mean_colour=False) == pytest.approx(0, abs=1e-15)
+    chroma = rng.standard_normal((5, 64, 3))
+    chroma -= chroma.mean(axis=2, keepdims=True)                 # no grey component at all
+    assert colour_share(chroma.reshape(5, -1)) == pytest.approx(1)
+    Z = rng.standard_normal((5, 192))
+    for remove in (True, False):
+        assert colour_share(3.7 * Z + 0.4, remove) == pytest.approx(colour_share(Z, remove), rel=1e-12)
+
+
+def test_full_whitening_gives_colour_its_share_of_the_dimensions(small):
+    # cov(Z) = I over all 192 = 64 x 3 dimensions (eps = 0): the chroma subspace has 128 of them,
+    # and each image's grey mean removes the one constant direction: 128 / 191, exactly
+    D = small.shape[1]
+    mean, U, S = pca_fit(small, D)
+    Z = zca_whiten(small, mean, U, S, eps=0.0)
+    assert colour_share(Z, remove_mean_colour=False) == pytest.approx(128 / 191, rel=1e-9)
+    # removing each image's mean colour removes the 3 constant directions, 2 of them chroma
+    assert colour_share(Z) == pytest.approx(126 / 189, rel=1e-9)
+    # the variation inside a photo crop is mostly brightness: colour has a far smaller share
+    assert colour_share(small) < 0.5 * 126 / 189
+
+
+def test_whitening_amplifies_the_colour_variation_within_a_crop(values):
+    assert values['colour_within_zca'] > values['colour_within_x']
+    assert values['colour_within_ratio'] > 1.5
+    # the mosaic is not grey: more than half of the originals' channel spread is left
+    assert values['chroma_shown_ratio'] > 0.5
+    # the originals' colour is mostly each crop's tint, which whitening shrinks
+    assert values['colour_tint_x'] > 2 * values['colour_within_x']
+    assert values['colour_tint_zca'] < values['colour_tint_x']
+
+
+def test_displayed_chroma_of_grey_is_zero():
+    rows = np.repeat(np.random.default_rng(1).random((3, 16)), 3, axis=1)
+    assert displayed_chroma(rows, stretch=True) == pytest.approx(0, abs=1e-15)
+
+
+def test_first_component_is_brightness_and_a_colour_one_comes_later(values):
+    assert values['colour_fraction_u1'] < 0.01 and values['colour_first_rank'] > 1
+    assert values['colour_modes'] < K / 10
+
+
+def test_fully_whitened_neighbours_are_uncorrelated(small):
+    # grey 8 x 8 patches, all 64 modes, eps = 0: cov(Z) = I, so adjacent pixels have covariance
+    # 0 and correlation 0 up to rounding; the patches themselves are strongly correlated
+    grey_small = small.reshape(-1, 64, 3).mean(axis=2)
+    mean, U, S = pca_fit(grey_small, 64)
+    assert neighbour_correlation(zca_whiten(grey_small, mean, U, S, eps=0.0), 8) == pytest.approx(0, abs=1e-9)
+    assert neighbour_correlation(grey_small, 8) > 0.8
+
+
+def test_small_eps_output_is_white_like_noise_and_larger_eps_smoother(values):
+    # white noise: neighbour correlation ~ N(0, 1/sqrt(1000 * 16 * 15)) ~ 0.002; 0.02 is 8 sd
+    assert abs(values['neighbour_white_noise']) < 0.02
+    assert abs(values['neighbour_eps0']) < 0.05                 # eps / lambda leaves a trace
+    # mean frequency of the output at eps = 1e-5 equals that of white noise within 0.02 (1000
+    # patches; the weakest modes are still damped by lambda / (lambda + eps))
+    assert values['f_eps0'] == pytest.approx(values['f_white_noise'], abs=0.02)
+    n = [values[f'neighbour_eps{i}'] for i in range(5)]
+    assert all(a < b for a, b in zip(n, n[1:])) and n[-1] < values['neighbour_original']
+
+
+def test_zca_filter_gain_rises_like_f_to_the_alpha_over_2():
+    # a 1/f^alpha field: the gain is 1/sqrt(power) ~ f**(alpha/2); a 16 x 16 patch is not a
+    # torus (edges break stationarity) and the band holds only 4 steps of |f|: 0.15 of margin
+    for alpha in (1.0, 2.0, 3.0):
+        field = power_law_field(512, alpha, np.random.default_rng(4))
+        X = random_crops(field, 16, 4000, np.random.default_rng(0))
+        mean, U, S = pca_fit(X, 256)
+        assert filter_gain_slope(U, S, 16) == pytest.approx(alpha / 2, abs=0.15), alpha
+
+
+def test_measured_gain_slopes_follow_the_spectral_slopes(values):
+    assert values['gain_alpha_rho'] > 0.8
+    assert values['gain_slope_dev_max'] < 0.25
+    assert values['gain_band_min'] == pytest.approx(8 ** (values['alpha_photo_min'] / 2))
 
 
 def test_zca_frequency_ratio_and_sample_sizes(values):
     assert values['f_zca_ratio'] == pytest.approx(values['f_zca'] / values['f_original'])
-    assert values['n_held'] == 600 and values['n_patches'] == 4000
+    assert values['n_held'] == 4200 and values['n_patches'] == 4000
 
 
 def test_the_band_edges_the_page_names(values):

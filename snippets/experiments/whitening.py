@@ -9,15 +9,19 @@ with U.transpose()[:144, :]. We have no CIFAR-10 offline, so the crops here are 
 public-domain / CC0 photographs that scikit-image ships (snippets.data).
 
 1. The notes' figure on 4200 crops, k = 144: the eigenvalues, the variance kept, whitening that
-   makes the covariance I on the fitted crops (and only roughly on new ones), the wrong whitening
-   that divides by lambda, and how the eigenvectors' frequency rises with their rank.
+   makes the covariance I on the fitted crops (and only roughly on 4200 new ones, compared with
+   the noise floor of white Gaussian data of the same size), the wrong whitening that divides by
+   lambda, how the eigenvectors' frequency rises with their rank, and what whitening does to
+   colour (colour-opponent components are amplified too).
 2. Where the variance lies by frequency band, before and after whitening: whitening moves it from
    the low frequencies to the high ones.
 3. Why: the power spectra of grey photos, textures and two synthetic controls (a 1/f^2 Gaussian
    field and white noise) fall like 1 / f**alpha, and PCA of their 16x16 patches orders the modes
-   by frequency, except for white noise.
+   by frequency, except for white noise. The ZCA filter of those patches has a gain that rises
+   like f**(alpha / 2): that is why whitening exaggerates the high frequencies.
 4. eps: full ZCA whitening of 16x16 patches for eps from 1e-5 to 1e-1, how many modes keep their
-   variance and how high the output's frequency is.
+   variance, how high the output's frequency is and how correlated its neighbouring pixels are
+   (white: uncorrelated, with the mean frequency of white noise).
 
 `report(outdir)` runs all of it with fixed seeds (the 3072-D eigendecomposition takes a few
 seconds), writes panels.svg, bands.svg, spectra.svg, modes.svg and eps.svg, and returns the
@@ -136,6 +140,66 @@ def pixel_correlation(X, Z):
     return float(np.mean((Xc * Zc).sum(axis=0) / np.sqrt((Xc ** 2).sum(axis=0) * (Zc ** 2).sum(axis=0))))
 
 
+def colour_share(Z, remove_mean_colour=True):
+    """
+    The share of the variation within each 32x32x3 image that is colour rather than brightness,
+    pooled over the images: a pixel's chroma is its RGB minus their mean (its grey level).
+
+    Inputs:
+    - Z: of shape (N, h * w * 3), one RGB image per row
+    - remove_mean_colour: subtract each image's mean of each channel first (its overall tint), so
+      only the colour *variation* inside an image counts; otherwise only its mean grey level
+
+    Returns:
+    - share: sum of squared chroma / sum of squared deviations, in [0, 1]. Adding one number to
+      all channels or scaling an image leaves it unchanged, so it is the same for an image
+      stretched to the full grey range, as the page's mosaics show them.
+    """
+    Z = np.asarray(Z, dtype=float).reshape(len(Z), -1, 3)
+    Z = Z - (Z.mean(axis=1, keepdims=True) if remove_mean_colour else Z.mean(axis=(1, 2), keepdims=True))
+    chroma = Z - Z.mean(axis=2, keepdims=True)
+    return float((chroma ** 2).sum() / (Z ** 2).sum())
+
+
+def displayed_chroma(rows, stretch):
+    """The mean over pixels of the standard deviation of R, G and B of images as tile_images shows
+    them (each stretched to [0, 1] on its own, or clipped to [0, 1]): how coloured they look."""
+    shown = []
+    for v in rows:
+        v = (v - v.min()) / max(v.max() - v.min(), 1e-12) if stretch else np.clip(v, 0, 1)
+        shown.append(v.reshape(-1, 3).std(axis=1).mean())
+    return float(np.mean(shown))
+
+
+def neighbour_correlation(Z, side):
+    """The correlation of horizontally adjacent pixels of grey side x side images (N, side**2),
+    each pixel centred over the images: about 0 for white noise, near 1 for smooth images."""
+    Z = Z.reshape(-1, side, side)
+    Z = Z - Z.mean(axis=0)
+    return float(np.corrcoef(Z[:, :, :-1].ravel(), Z[:, :, 1:].ravel())[0, 1])
+
+
+def filter_gain_slope(U, S, side, eps=EPS, band=BAND):
+    """
+    The slope of log gain against log f of the full ZCA filter W = U (S + eps)^(-1/2) U^T of
+    side x side grey patches: the gain at f is the rms of |W g| / |g| over the cosine and sine
+    gratings g of frequency f = |(a, b)| / side in band (a, b >= 0). For a stationary image with
+    power ~ 1 / f**alpha the gain is 1 / sqrt(power) ~ f**(alpha / 2).
+    """
+    W = (U / np.sqrt(S + eps)) @ U.T
+    y, x = np.mgrid[0:side, 0:side]
+    freqs, gains = [], []
+    for a in range(side // 2 + 1):
+        for b in range(side // 2 + 1):
+            f = np.hypot(a, b) / side
+            if (a, b) == (0, 0) or not band[0] - 1e-12 <= f <= band[1] + 1e-12:
+                continue
+            g = [wave(2 * np.pi * (a * x + b * y) / side).ravel() for wave in (np.cos, np.sin)]
+            freqs.append(f)
+            gains.append(np.sqrt(np.mean([np.sum((v @ W) ** 2) / np.sum(v ** 2) for v in g])))
+    return float(np.polyfit(np.log(freqs), np.log(gains), 1)[0])
+
+
 def _two_decimals(x):
     """x to 2 decimals, without the sign of a value that rounds to zero ('-0.00')."""
     text = f'{x:.2f}'
@@ -143,6 +207,18 @@ def _two_decimals(x):
 
 
 # Experiments --------------------------------------------------------------------------------
+
+def white_gaussian_floor(n, d, seed=7):
+    """The sample covariance (biased) of n draws of d-dimensional white Gaussian noise: what a
+    perfectly whitened distribution looks like when its covariance is estimated from n samples."""
+    G = np.random.default_rng(seed).standard_normal((n, d))
+    return np.cov(G, rowvar=False, bias=True)
+
+
+def off_diagonal_max(C):
+    """The largest |off-diagonal entry| of a square matrix."""
+    return float(np.max(np.abs(C - np.diag(np.diag(C)))))
+
 
 def crops_experiment(X, held_out):
     """
@@ -166,7 +242,12 @@ def crops_experiment(X, held_out):
     cov_white = X_white.T @ X_white / N
     shares_after = np.diag(cov_white) / np.trace(cov_white)
     f = mode_frequency(U.T, CROP_SHAPE)
-    cov_held = np.cov(pca_whiten(held_out, mean, U, S, EPS), rowvar=False, bias=True)
+    held = pca_whiten(held_out, mean, U, S, EPS)
+    cov_held = np.cov(held, rowvar=False, bias=True)
+    held_600 = np.cov(held[::len(held) // 600][:600], rowvar=False, bias=True)
+    gauss, gauss_600 = white_gaussian_floor(len(held_out), K), white_gaussian_floor(600, K)
+    Uc = U.reshape(-1, 3, K)
+    colour_fraction = ((Uc - Uc.mean(axis=1, keepdims=True)) ** 2).sum(axis=(0, 1))   # (K,)
     wrong_var = whiten_by_eigenvalue(X, mean, U, S, EPS).var(axis=0)
     show = X[::N // 16][:16]
     zca = zca_whiten(show, mean, U, S, EPS)
@@ -178,7 +259,24 @@ def crops_experiment(X, held_out):
         top10_after=float(shares_after[:10].sum()), top10_math=10 / K,
         cov_white_max_dev=float(np.max(np.abs(cov_white - np.eye(K)))),
         held_diag_min=float(np.diag(cov_held).min()), held_diag_max=float(np.diag(cov_held).max()),
-        held_offdiag_max=float(np.max(np.abs(cov_held - np.diag(np.diag(cov_held))))),
+        held_offdiag_max=off_diagonal_max(cov_held),
+        held_diag_mean=float(np.diag(cov_held).mean()),
+        held_first10_mean=float(np.diag(cov_held)[:10].mean()),
+        held_last10_mean=float(np.diag(cov_held)[-10:].mean()),
+        held600_diag_min=float(np.diag(held_600).min()), held600_diag_max=float(np.diag(held_600).max()),
+        gauss_diag_min=float(np.diag(gauss).min()), gauss_diag_max=float(np.diag(gauss).max()),
+        gauss_offdiag_max=off_diagonal_max(gauss),
+        gauss600_diag_min=float(np.diag(gauss_600).min()), gauss600_diag_max=float(np.diag(gauss_600).max()),
+        crop_fraction=K / D,
+        colour_within_x=colour_share(X[:600]),
+        colour_within_zca=colour_share(zca_whiten(X[:600], mean, U, S, EPS)),
+        colour_tint_x=colour_share(X[:600], remove_mean_colour=False),
+        colour_tint_zca=colour_share(zca_whiten(X[:600], mean, U, S, EPS), remove_mean_colour=False),
+        chroma_shown_x=displayed_chroma(X[:600], stretch=False),
+        chroma_shown_zca=displayed_chroma(zca_whiten(X[:600], mean, U, S, EPS), stretch=True),
+        colour_fraction_u1=float(colour_fraction[0]),
+        colour_first_rank=int(np.argmax(colour_fraction > 0.5)) + 1,
+        colour_modes=int(np.sum(colour_fraction > 0.5)),
         rho_crops=rank_correlation(np.arange(K), f),
         f_mode_first=float(f[0]), f_mode_last=float(f[-1]),
         f_original=image_frequency(X[:600], CROP_SHAPE),
@@ -192,6 +290,9 @@ def crops_experiment(X, held_out):
                                              - (pca_reduce(X, mean, U) - mean)))),
         whiten_matrix_entries=D * D)
     values['f_zca_ratio'] = values['f_zca'] / values['f_original']
+    values['wrong_var_shortfall'] = 1 - values['wrong_var_ratio'] / values['ratio_1_k']
+    values['colour_within_ratio'] = values['colour_within_zca'] / values['colour_within_x']
+    values['chroma_shown_ratio'] = values['chroma_shown_zca'] / values['chroma_shown_x']
     return {'values': values, 'S': S, 'U': U, 'f': f, 'white_variance': np.diag(cov_white),
             'show': show, 'reduced': pca_reduce(show, mean, U), 'zca': zca}
 
@@ -210,6 +311,8 @@ def bands_experiment(f, S, white_variance, edges=BAND_EDGES):
     counts = np.histogram(f, edges)[0]
     values = dict(
         band_rows_low_count=int(counts[0]), band_rows_high_count=int(counts[-2:].sum()),
+        band_edge_low=float(edges[1]), band_edge_high=float(edges[-3]),
+        band_after_top=float(edges[np.argmax(after)]), top10_max_f=float(f[:10].max()),
         band_low_before=float(before[0]), band_low_after=float(after[0]),
         band_high_before=float(before[-2:].sum()), band_high_after=float(after[-2:].sum()),
         band_rows=markdown_rows(
@@ -253,12 +356,21 @@ def sources_experiment(sources):
         spectra[name] = power_spectrum(image)
         slopes[name] = spectral_slope(*spectra[name])[0]
         patches[name] = patch_analysis(image)
+        patches[name]['gain_slope'] = filter_gain_slope(patches[name]['U'], patches[name]['S'], PATCH)
     photo_slopes = [slopes[n] for n in ('astronaut', 'chelsea', 'coffee', 'camera')]
     values = dict(
         band_lo=BAND[0], band_hi=BAND[1],
         alpha_rows=markdown_rows(
-            (f'`{name}`', _two_decimals(slopes[name]), _two_decimals(patches[name]['rho']))
+            (f'`{name}`', _two_decimals(slopes[name]), _two_decimals(slopes[name] / 2),
+             _two_decimals(patches[name]['gain_slope']), _two_decimals(patches[name]['rho']))
             for name in sources),
+        gain_slope_dev_max=max(abs(patches[n]['gain_slope'] - slopes[n] / 2) for n in sources),
+        gain_alpha_rho=rank_correlation([slopes[n] for n in sources],
+                                        [patches[n]['gain_slope'] for n in sources]),
+        gain_slope_dev_field=abs(patches['1/f^2']['gain_slope'] - slopes['1/f^2'] / 2),
+        gain_band_min=(BAND[1] / BAND[0]) ** (min(photo_slopes) / 2),
+        gain_band_max=(BAND[1] / BAND[0]) ** (max(photo_slopes) / 2),
+        **{f'gain_slope_{n}': patches[n]['gain_slope'] for n in GREY_SOURCES},
         alpha_photo_min=min(photo_slopes), alpha_photo_max=max(photo_slopes),
         alpha_field=slopes['1/f^2'], alpha_white=slopes['white'],
         rho_patch_min=min(patches[n]['rho'] for n in GREY_SOURCES),
@@ -266,6 +378,7 @@ def sources_experiment(sources):
         **{f'alpha_{n}': slopes[n] for n in GREY_SOURCES},
         **{f'rho_{n}': patches[n]['rho'] for n in GREY_SOURCES},
         lambda_slope_field=rank_slope(patches['1/f^2']['S']),
+        lambda_slope_white=rank_slope(patches['white']['S']),
         **{f'lambda_slope_{n}': rank_slope(patches[n]['S']) for n in GREY_SOURCES})
     return {'values': values, 'spectra': spectra, 'slopes': slopes, 'patches': patches}
 
@@ -279,7 +392,8 @@ def eps_experiment(image, eps_values=EPS_VALUES, n=N_PATCHES, seed=2):
     - S (256,): the eigenvalues of the patches
     - rows: per eps a dict of eps, variance (256,) the output variance per mode S / (S + eps),
       dof the effective number of modes sum(S / (S + eps)), f_out the mean frequency of the
-      ZCA output, Z_shown (6, 256) the ZCA output of the patches shown
+      ZCA output, neighbour the correlation of adjacent output pixels, Z_shown (6, 256) the ZCA
+      output of the patches shown
     - X_shown (6, 256): six patches with texture (the most varied of the first 60)
     """
     X = random_crops(image, PATCH, n, np.random.default_rng(seed))
@@ -289,19 +403,26 @@ def eps_experiment(image, eps_values=EPS_VALUES, n=N_PATCHES, seed=2):
     for eps in eps_values:
         Z = zca_whiten(X, mean, U, S, eps)
         rows.append({'eps': eps, 'variance': S / (S + eps), 'dof': float((S / (S + eps)).sum()),
-                     'f_out': image_frequency(Z[:1000], (PATCH, PATCH, 1)), 'Z_shown': Z[shown]})
+                     'f_out': image_frequency(Z[:1000], (PATCH, PATCH, 1)),
+                     'neighbour': neighbour_correlation(Z, PATCH), 'Z_shown': Z[shown]})
+    noise = np.random.default_rng(seed + 1).standard_normal((1000, PATCH * PATCH))
     values = dict(
         patch_lambda_min=float(S[-1]), patch_lambda_max=float(S[0]),
         quantization_variance=1 / (12 * 255 ** 2),
         gain_ratio=float(np.sqrt((S[0] + EPS) / (S[-1] + EPS))),
         eps_rows=markdown_rows(
-            (f"$10^{{{np.log10(r['eps']):.0f}}}$", f"{r['dof']:.1f}", f"{r['f_out']:.3f}")
+            (f"$10^{{{np.log10(r['eps']):.0f}}}$", f"{r['dof']:.1f}", f"{r['f_out']:.3f}",
+             _two_decimals(r['neighbour']))
             for r in rows),
+        f_white_noise=image_frequency(noise, (PATCH, PATCH, 1)),
+        neighbour_original=neighbour_correlation(X, PATCH),
+        neighbour_white_noise=neighbour_correlation(noise, PATCH),
         f_patch_original=image_frequency(X[:1000], (PATCH, PATCH, 1)),
         corr_zca=pixel_correlation(X, zca_whiten(X, mean, U, S, EPS)),
         corr_pca=pixel_correlation(X, pca_whiten(X, mean, U, S, EPS)),
         **{f"dof_eps{i}": r['dof'] for i, r in enumerate(rows)},
-        **{f"f_eps{i}": r['f_out'] for i, r in enumerate(rows)})
+        **{f"f_eps{i}": r['f_out'] for i, r in enumerate(rows)},
+        **{f"neighbour_eps{i}": r['neighbour'] for i, r in enumerate(rows)})
     return {'values': values, 'S': S, 'rows': rows, 'X_shown': X[shown]}
 
 
@@ -428,7 +549,8 @@ def modes_figure(S_crops, f_crops, rho_crops, patches):
 
 def eps_figure(eps_result, X_shown):
     """Left: output variance per mode S / (S + eps) against rank. Right: the patches X_shown
-    and their ZCA outputs for each eps (one row each), each stretched to [0, 1]."""
+    and their ZCA outputs for each eps (one row each), each stretched to [0, 1], with r_1 the
+    correlation of horizontally adjacent pixels over all the patches (0 for white noise)."""
     plt = pyplot()
     rows = eps_result['rows']
     colours = [OKABE_ITO[c] for c in ('vermillion', 'orange', 'green', 'blue', 'purple')]
@@ -446,13 +568,17 @@ def eps_figure(eps_result, X_shown):
     ax.legend(fontsize=8.5, loc='lower left')
     strips = [X_shown] + [row['Z_shown'] for row in rows]
     labels = ['$X$'] + [exponent(row['eps']) for row in rows]
+    neighbours = [eps_result['values']['neighbour_original']] + [row['neighbour'] for row in rows]
     height = 0.86 / len(strips)
-    for i, (strip, label) in enumerate(zip(strips, labels)):
-        axi = fig.add_axes([0.56, 0.96 - (i + 1) * height, 0.42, height - 0.015])
-        axi.imshow(tile_images(strip, (PATCH, PATCH, 1), len(strip), levels=256)[:PATCH],
-                   cmap='gray', interpolation='none', vmin=0, vmax=1)
+    for i, (strip, label, r1) in enumerate(zip(strips, labels, neighbours)):
+        axi = fig.add_axes([0.55, 0.96 - (i + 1) * height, 0.37, height - 0.015])
+        image = tile_images(strip, (PATCH, PATCH, 1), len(strip), levels=256)[:PATCH]
+        axi.imshow(image, cmap='gray', interpolation='none', vmin=0, vmax=1)
         axi.set_axis_off()
         axi.text(-2, PATCH / 2, label, ha='right', va='center', fontsize=9)
+        axi.text(image.shape[1] + 2, PATCH / 2, f'{r1:.2f}', ha='left', va='center', fontsize=9)
+        if i == 0:
+            axi.text(image.shape[1] + 2, -3, '$r_1$', ha='left', va='bottom', fontsize=10)
     return fig
 
 
@@ -469,7 +595,7 @@ def report(outdir):
     values = {}
 
     # 1. the notes' figure: 32x32x3 crops, k = 144 of 3072
-    crops = crops_experiment(crop_data(), crop_data(n_per_photo=200, seed=1))
+    crops = crops_experiment(crop_data(), crop_data(n_per_photo=1400, seed=1))
     values.update(crops['values'])
     save_svg(panels_figure(crops['show'], crops['U'], crops['reduced'], crops['zca']),
              outdir / 'panels.svg', photo_quality=90)
