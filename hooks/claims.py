@@ -121,7 +121,21 @@ def apply(markdown: str, numbers: dict[str, dict], where: str, twin: str | None 
             raise ClaimError(f"{where}: the two languages' claim checks differ (they must be the same, "
                              f"in the same order): only here {only_here}, only in the other language "
                              f"{only_there}" + ("" if only_here or only_there else "; the order differs"))
-    return CHECK.sub("", markdown)
+    return CHECK_WITH_SPACE.sub(_remove, markdown)
+
+
+CHECK_WITH_SPACE = re.compile(CHECK.pattern + r"(?P<space>[ \t]*)", re.S)
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def _remove(m: re.Match) -> str:
+    """A check renders nothing; after Chinese text it also takes the space a writer typed before
+    the next sentence (Chinese puts no space after 。), so "。<!-- check: … --> 下一句" stays tight."""
+    before = m.string[m.start() - 1] if m.start() else ""
+    after = m.string[m.end()] if m.end() < len(m.string) else ""
+    if CJK.match(before) or after in ("\n", ""):   # (spaces before a line end could make a <br>)
+        return ""
+    return m["space"]
 
 
 def twin_source(docs_root: Path, lang: str, src_uri: str) -> str | None:

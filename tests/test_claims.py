@@ -31,6 +31,13 @@ def test_a_false_check_fails_with_the_page_the_line_and_the_values():
     assert "ensembles.nll_all = 0.31" in message and "ensembles.nll_best = 0.29" in message
 
 
+def test_a_check_between_chinese_sentences_leaves_no_space_but_english_keeps_its_own():
+    zh = "下降了 3 次。<!-- check: ensembles.nll_all > ensembles.nll_best --> 就连期望也不单调。\n"
+    en = "It fell.<!-- check: ensembles.nll_all > ensembles.nll_best --> Even the mean did.\n"
+    assert claims.apply(zh, NUMBERS, "z.md") == "下降了 3 次。就连期望也不单调。\n"
+    assert claims.apply(en, NUMBERS, "e.md") == "It fell. Even the mean did.\n"
+
+
 def test_checks_read_like_the_sentence_they_sit_beside():
     """approx, indexing, min/max/all: what a writer needs for "equals", "rises", "never"."""
     assert claims.evaluate("ensembles.nll_all <= ensembles.nll_mean", NUMBERS)
