@@ -62,7 +62,7 @@ def index_markdown(found, lang: str) -> str:
             page = (questions.LANGS[lang] / a.page).read_text(encoding="utf-8")
             meta = yaml.safe_load(questions.FRONT_MATTER.match(page).group(1))
             out.append(f"\n## {meta['title']} {{#topic-{questions.topics()[topic]}}}\n")
-        out.append(f"### [{a.question}]({a.page}#{qid})\n")
+        out.append(f"### [{a.question}]({a.page}#{qid}) {{#{qid}}}\n")   # the question id: readable, the same in both languages
         out.append(a.answer + "\n")
     return "\n".join(out)
 

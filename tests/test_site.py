@@ -128,6 +128,23 @@ def test_both_languages_have_the_same_pages_and_anchors(site):
         assert zh_ids == en_ids, rel
 
 
+def test_every_heading_has_a_readable_anchor(site):
+    """No heading anchor of the form #_3 (the default slug of a Chinese heading): question ids,
+    contract sections, explicit ids, or the heading's own words."""
+    unreadable = []
+    for page in pages(site):
+        for m in re.finditer(r'<h[1-6][^>]*\bid="([^"]*)"', page.read_text(encoding="utf-8")):
+            if re.fullmatch(r"_\d*", m[1]) or not m[1].strip("-_"):
+                unreadable.append(f"{page.relative_to(site)}#{m[1]}")
+    assert not unreadable, unreadable
+
+
+def test_home_pages_link_each_question_by_its_id_in_both_languages(site):
+    for home in (site / "index.html", site / "en" / "index.html"):
+        ids = set(re.findall(r'<h3 id="([^"]+)"', home.read_text(encoding="utf-8")))
+        assert ids == set(TOPIC_OF), home
+
+
 def test_language_switch_links_to_the_same_page(site):
     switch = re.compile(r'<a href="([^"]+)" hreflang="(zh|en)"[^>]*data-language-switch')
     for rel in {p.relative_to(site / "en") for p in pages(site / "en")} - {Path("404.html")}:
