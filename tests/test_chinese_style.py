@@ -111,3 +111,15 @@ def test_the_notes_are_not_the_subject_of_reading(source):
     text = prose(SOURCES[source])
     bad = re.findall(r"笔记(?:读|卡|问|停|想|以为|觉得|发现|得出)", text)
     assert not bad, f"{source}: {bad}"
+
+
+@pytest.mark.parametrize("name", [p.name for p in ZH_PAGES])
+def test_the_english_page_says_the_same_things(name):
+    """An edit of the language keeps the content: both pages print the same computed numbers
+    (placeholders) and carry the same anchors (their claim checks are compared by the build)."""
+    zh = (ROOT / "docs" / "zh" / name).read_text(encoding="utf-8")
+    en = (ROOT / "docs" / "en" / name).read_text(encoding="utf-8")
+    placeholder = re.compile(r"\{\{\s*([a-z_]+\.[A-Za-z0-9_]+)")
+    anchor = re.compile(r"\{#([^}\s]+)\}")
+    assert set(placeholder.findall(zh)) == set(placeholder.findall(en))
+    assert set(anchor.findall(zh)) == set(anchor.findall(en))
