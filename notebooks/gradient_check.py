@@ -1,10 +1,10 @@
 # %% [markdown] lang="zh"
 # # 梯度检查：配套 Notebook
 #
-# 这是[在 W ≈ 0 处检查 SVM 的梯度](../../gradient-check/)一页的配套 notebook，在线版本是构建网站时执行过的结果。
-# 想自己运行：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../gradient_check.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
-# 所以 notebook 放在哪个目录都能运行。
+# 本 notebook 配合[在 W ≈ 0 处检查 SVM 的梯度](../../gradient-check/)一页使用，网页上看到的是构建网站时执行过的版本。
+# 如果想自己运行，先克隆仓库并执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
+# （[下载 .ipynb](../gradient_check.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进了 `.venv`，
+# 所以 notebook 放在哪个目录下都能运行。
 
 # %% [markdown] lang="en"
 # # Gradient checking: companion notebook
@@ -27,8 +27,8 @@ from snippets.layers import softmax_loss
 # %% [markdown] lang="zh"
 # ## 1. 数据与初始损失
 #
-# scikit-learn 自带的 digits：1797 张 8×8 图像，像素缩放到 [0, 1]，末尾补一列 1（偏置技巧）。
-# 按作业的做法取 `W = 0.0001 * randn`：SVM 的损失约为 C − 1 = 9，softmax 的约为 ln 10。
+# 数据是 scikit-learn 自带的 digits：1797 张 8×8 图像，像素缩放到 [0, 1]，末尾补一列 1（偏置技巧）。
+# 照作业取 `W = 0.0001 * randn`，这时 SVM 的损失约为 C − 1 = 9，softmax 的损失约为 ln 10。
 
 # %% [markdown] lang="en"
 # ## 1. Data and initial loss
@@ -50,7 +50,7 @@ print("active hinges:", active_fraction(W0, X, y))
 # %% [markdown] lang="zh"
 # ## 2. W ≈ 0 时的梯度就是那个“模式”
 #
-# 每个折叶项都处于激活状态，梯度不再依赖 W：第 j 列是 (Σᵢ xᵢ − C·Σ_{yᵢ=j} xᵢ)/N。
+# 所有折叶项都处在激活段，梯度不再依赖 W：第 j 列是 (Σᵢ xᵢ − C·Σ_{yᵢ=j} xᵢ)/N。
 
 # %% [markdown] lang="en"
 # ## 2. At W ≈ 0 the gradient is "the pattern"
@@ -66,9 +66,9 @@ for j in [0, 1]:
     print(np.round(-dW0[:64, j].reshape(8, 8), 2) + 0.0)
 
 # %% [markdown] lang="zh"
-# ## 3. 错误的梯度在 W ≈ 0 处通过检查，训练一会儿就露馅
+# ## 3. 错误的梯度在 W ≈ 0 处能通过检查，训练一会儿就暴露了
 #
-# `check_both` 返回正确梯度和“忘了 margin > 0”的错误梯度各自的最大相对误差。
+# `check_both` 分别返回正确梯度和错误梯度（漏掉了 margin > 0 的判断）的最大相对误差。
 
 # %% [markdown] lang="en"
 # ## 3. The wrong gradient passes at W ≈ 0 and fails after a short burn-in
@@ -83,10 +83,10 @@ print("active hinges:", round(active_fraction(W, X, y), 3))
 print("W_SGD:", check_both(W, X, y, 0.0))
 
 # %% [markdown] lang="zh"
-# ## 4. 决定一切的是得分的尺度 ‖x‖·σ_W
+# ## 4. 起决定作用的是得分的尺度 ‖x‖·σ_W
 #
-# 同样的 `W = 0.0001 * randn`，换成 CIFAR-10 尺度的输入（这里把 digits 放大成 32×32×3、
-# 像素 0–255、减去均值图像，D = 3073），就有一部分折叶项关闭，错误梯度当场通不过检查。
+# 同样是 `W = 0.0001 * randn`，换成 CIFAR-10 尺度的输入（这里把 digits 放大成 32×32×3，
+# 像素取 0–255，再减去均值图像，D = 3073），就有一部分折叶项失活，错误梯度当场通不过检查。
 
 # %% [markdown] lang="en"
 # ## 4. What decides is the score scale ‖x‖·σ_W

@@ -1,10 +1,10 @@
 # %% [markdown] lang="zh"
 # # 网格搜索与随机搜索：配套 Notebook
 #
-# 这是[网格搜索与随机搜索](../../hyperparameter-search/)一页的配套 notebook，在线版本是构建网站时执行过的结果。
-# 想自己运行：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../hyperparameter_search.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
-# 所以 notebook 放在哪个目录都能运行。
+# 本 notebook 配合[网格搜索与随机搜索](../../hyperparameter-search/)一页使用，网页上看到的是构建网站时执行过的版本。
+# 如果想自己运行，先克隆仓库并执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
+# （[下载 .ipynb](../hyperparameter_search.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进了 `.venv`，
+# 所以 notebook 放在哪个目录下都能运行。
 
 # %% [markdown] lang="en"
 # # Grid search and random search: companion notebook
@@ -38,7 +38,7 @@ from snippets.hyperparameter_search import (
 # %% [markdown] lang="zh"
 # ## 1. 网格搜索就是 itertools.product
 #
-# 每个超参数一张取值表，所有组合逐一试。下面只列出组合，不训练。
+# 给每个超参数列一张取值表，把所有组合逐一试一遍。下面只列出组合，不做训练。
 
 # %% [markdown] lang="en"
 # ## 1. Grid search is itertools.product
@@ -51,7 +51,7 @@ combos = list(itertools.product(*grid.values()))
 print(len(combos), "configs; first three:", [tuple(f"{v:.0e}" for v in c) for c in combos[:3]])
 
 # %% [markdown] lang="zh"
-# ## 2. 同样 9 次试验，重要参数 x 试了几个不同的值？
+# ## 2. 同样是 9 次试验，重要的参数 x 试了几个不同的值？
 
 # %% [markdown] lang="en"
 # ## 2. Nine trials: how many distinct values of the important parameter x?
@@ -63,7 +63,7 @@ for method in ("grid-endpoints", "grid-centres", "random"):
     print(f"{method:15s} distinct x: {np.unique(points[:, 0]).size}")
 
 # %% [markdown] lang="zh"
-# ## 3. 蒙特卡罗：落进 x 的前 5% 区间的概率
+# ## 3. 蒙特卡罗：落进 x 的最优 5% 区间的概率
 #
 # 每次重复都把最优点放在随机位置。随机搜索的理论值是 $1 - 0.95^n$。
 
@@ -82,8 +82,8 @@ print("1 - 0.95**60 =", round(random_hit_theory(60), 4))
 # %% [markdown] lang="zh"
 # ### 3b. 两个参数都重要时
 #
-# $f = g(x) + g(y)$，“最优 5%”是最优点周围面积 0.05 的圆。网格点放在哪里，结果差别很大：
-# 格子中心的网格明显好于随机搜索，端点的网格则差得多。每行：实测命中率，精确值。
+# $f = g(x) + g(y)$，“最优 5%”是最优点周围面积为 0.05 的圆。网格点放在哪里，结果差别很大：
+# 放在格子中心的网格明显好于随机搜索，放在端点的网格则差得多。每行依次是实测命中率和精确值。
 
 # %% [markdown] lang="en"
 # ### 3b. When both parameters matter
@@ -102,7 +102,7 @@ for method in ("grid-endpoints", "grid-centres", "random"):
 # ## 4. 真实的调参：digits 上的两层网络，学习率 × 正则化
 #
 # 每次试验训练一个小网络（几十毫秒），用验证集准确率打分。先用作业 1 的两层嵌套循环
-# （`tune_like_assignment1`），再用 `grid_search` 在同一组取值上搜索：训练的是同样的组合，最好的结果也一样。
+# （`tune_like_assignment1`），再用 `grid_search` 在同一组取值上搜索：两者训练的组合相同，最好的结果也相同。
 
 # %% [markdown] lang="en"
 # ## 4. A real tuning run: a two-layer net on the digits, learning rate x regularization

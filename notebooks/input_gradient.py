@@ -1,10 +1,10 @@
 # %% [markdown] lang="zh"
 # # 输入梯度：配套 Notebook
 #
-# 这是[输入梯度](../../input-gradient/)一页的配套 notebook，在线版本是构建网站时执行过的结果。
-# 想自己运行：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../input_gradient.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
-# 所以 notebook 放在哪个目录都能运行。
+# 本 notebook 配合[输入梯度](../../input-gradient/)一页使用，网页上看到的是构建网站时执行过的版本。
+# 如果想自己运行，先克隆仓库并执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
+# （[下载 .ipynb](../input_gradient.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进了 `.venv`，
+# 所以 notebook 放在哪个目录下都能运行。
 
 # %% [markdown] lang="en"
 # # The input gradient: companion notebook
@@ -31,7 +31,7 @@ for name in ('linear', 'net'):
 # %% [markdown] lang="zh"
 # ## 1. 线性模型：输入梯度就是模板
 #
-# 对 $s_c = x^\top W_c + b_c$，$\partial s_c / \partial x = W_c$，与输入 $x$ 无关。
+# 对 $s_c = x^\top W_c + b_c$，有 $\partial s_c / \partial x = W_c$，与输入 $x$ 无关。
 
 # %% [markdown] lang="en"
 # ## 1. Linear model: the input gradient is the template
@@ -46,7 +46,7 @@ print('max |grad - W_3| over 10 images:', np.abs(g - lin['W'][:, 3]).max())
 # %% [markdown] lang="zh"
 # ## 2. 显著图：对未归一化分数求梯度，取绝对值
 #
-# 手写数字只有一个灰度通道，所以“在通道上取最大值”就是取绝对值。
+# 手写数字只有一个灰度通道，所以“在通道上取最大值”就等于取绝对值。
 
 # %% [markdown] lang="en"
 # ## 2. Saliency: gradient of the unnormalized score, absolute value
@@ -69,7 +69,7 @@ plt.show()
 # %% [markdown] lang="zh"
 # ## 3. 合理性检验：随机权重的网络
 #
-# 同一结构、随机权重的网络给出的显著图，与训练好的网络几乎不相关（按图像平均的秩相关）。
+# 结构相同、权重随机的网络给出的显著图，和训练好的网络的显著图几乎不相关（秩相关按图像取平均）。
 
 # %% [markdown] lang="en"
 # ## 3. Sanity check: a net with random weights
@@ -86,7 +86,7 @@ for other in ('net_seed1', 'net_random'):
 # %% [markdown] lang="zh"
 # ## 4. 类别可视化：对图像做梯度上升
 #
-# 最大化 $s_c(x) - \lambda\|x\|^2$，并把像素限制在 $[0, 1]$。
+# 最大化 $s_c(x) - \lambda\|x\|^2$，同时把像素限制在 $[0, 1]$ 内。
 
 # %% [markdown] lang="en"
 # ## 4. Class visualization: gradient ascent on the image
@@ -108,8 +108,8 @@ print('argmax of each image:', model_forward(net, np.stack(imgs))[0].argmax(axis
 # %% [markdown] lang="zh"
 # ## 5. FGSM 与同样大小的随机噪声
 #
-# 和类别可视化一样，攻击后的图像要裁剪回合法的像素范围 $[0, 1]$（数据减过均值，所以范围是
-# `clip` 这一对数组）。每行：`eps`，然后每个模型的（FGSM 后的准确率，随机噪声后的准确率）。
+# 和类别可视化一样，攻击后的图像要裁剪回合法的像素范围 $[0, 1]$（数据减过均值，所以这个范围由
+# `clip` 这一对数组表示）。每行依次是 `eps`，以及每个模型的（FGSM 后的准确率，加随机噪声后的准确率）。
 
 # %% [markdown] lang="en"
 # ## 5. FGSM against random noise of the same size
@@ -127,9 +127,9 @@ adv = fgsm(net, X, y, 0.1, clip=clip) + data['mean']
 print('pixels of the FGSM images in [0, 1]:', bool(adv.min() >= -1e-12 and adv.max() <= 1 + 1e-12))
 
 # %% [markdown] lang="zh"
-# ## 6. 线性论证：ε‖w‖₁ 随维度增长
+# ## 6. 线性论证：ε‖w‖₁ 随维数增长
 #
-# 每行：$D$、$\epsilon\|w\|_1$（FGSM 方向的分数变化）、$\epsilon\|w\|_2$（随机 ±ε 噪声的典型变化）。
+# 每行依次是：$D$、$\epsilon\|w\|_1$（沿 FGSM 方向的分数变化）、$\epsilon\|w\|_2$（随机 ±ε 噪声造成的典型变化）。
 
 # %% [markdown] lang="en"
 # ## 6. The linearity argument: ε‖w‖₁ grows with the dimension
