@@ -1,10 +1,10 @@
 # %% [markdown] lang="zh"
 # # 归一化：配套 Notebook
 #
-# 这是[归一化](../../normalization/)一页的配套 notebook，在线版本是构建网站时执行过的结果。
-# 想自己运行：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../normalization.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
-# 所以 notebook 放在哪个目录都能运行。
+# 本 notebook 配合[归一化](../../normalization/)一页使用，在线看到的是构建网站时运行的结果。
+# 自己运行的步骤：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
+# （[下载 .ipynb](../normalization.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进 `.venv`，
+# 所以 notebook 放在哪个目录下都能运行。
 
 # %% [markdown] lang="en"
 # # Normalization: companion notebook
@@ -29,7 +29,7 @@ from snippets.normalization import (
 # %% [markdown] lang="zh"
 # ## 1. BN 的输入：仿射层的输出，不是图像
 #
-# 一个图像 batch 经过 `affine_forward` 之后就成了 $(N, \text{hidden})$，BN 接在这里。
+# 图像 batch 经过 `affine_forward` 之后变成 $(N, \text{hidden})$，BN 接在这一步后面。
 
 # %% [markdown] lang="en"
 # ## 1. BN's input: the affine output, not the image
@@ -47,7 +47,7 @@ print("x:", x.shape, "-> affine_forward:", h.shape, "-> batchnorm_forward:", h_b
 # %% [markdown] lang="zh"
 # ## 2. 笔记里的实验：gamma 的长度为什么是 D3
 #
-# 与作业 notebook 同样的种子和形状。训练模式下，每列均值等于 $\beta$，标准差约等于 $\gamma$。
+# 种子和形状都与作业 notebook 相同。训练模式下，每列的均值等于 $\beta$，标准差约等于 $\gamma$。
 
 # %% [markdown] lang="en"
 # ## 2. The notes' experiment: why gamma has length D3
@@ -68,7 +68,7 @@ for gamma, beta in [(np.ones(D3), np.zeros(D3)), (np.array([1.0, 2.0, 3.0]), np.
     print("gamma", gamma, "beta", beta, "-> mean", out.mean(axis=0).round(4), "std", out.std(axis=0).round(4))
 
 # %% [markdown] lang="zh"
-# ## 3. BN 随同批样本而变，LN 不变
+# ## 3. BN 的输出随同一 batch 里的其他样本而变，LN 不变
 
 # %% [markdown] lang="en"
 # ## 3. BN changes with the batch-mates, LN does not
@@ -119,7 +119,7 @@ print("max |GN(G=1) - LN| =", np.abs(gn1 - ln.reshape(x.shape)).max())
 print("max |GN(G=C) - IN| =", np.abs(gnc - inorm).max())
 
 # %% [markdown] lang="zh"
-# ## 6. running_mean 从 0 出发：t 步后只有 1 − 0.9ᵗ
+# ## 6. running_mean 从 0 开始：t 步后只达到真值的 1 − 0.9ᵗ
 
 # %% [markdown] lang="en"
 # ## 6. running_mean starts at 0: after t steps only 1 − 0.9ᵗ of the true mean
@@ -135,10 +135,10 @@ for t in range(1, 51):
         print(f"t = {t:2d}: running_mean / mu = {bn_param['running_mean'][0] / mu:.4f},  1 - 0.9^t = {1 - 0.9 ** t:.4f}")
 
 # %% [markdown] lang="zh"
-# ## 7. 梯度检验：作业 notebook 原样的那一格
+# ## 7. 梯度检查：原样重跑作业 notebook 的那一格
 #
-# 与 `BatchNormalization.ipynb` 的 “Batchnorm backward” 一格相同：`np.random.seed(231)`，
-# `N, D = 4, 5`，`x = 5 * randn + 12`。notebook 的注释预期相对误差在 1e-13 到 1e-8 之间。
+# 这一格与 `BatchNormalization.ipynb` 里的 “Batchnorm backward” 一格相同：`np.random.seed(231)`，
+# `N, D = 4, 5`，`x = 5 * randn + 12`。按 notebook 注释的预期，相对误差应在 1e-13 到 1e-8 之间。
 
 # %% [markdown] lang="en"
 # ## 7. Gradient check: the assignment notebook's cell as it stands
@@ -172,8 +172,8 @@ print(f"dgamma error: {rel_error(da_num, dgamma):.1e}")
 print(f"dbeta error: {rel_error(db_num, dbeta):.1e}")
 
 # %% [markdown] lang="zh"
-# 一个种子说明不了多少：误差几乎全是舍入噪声。换 200 个种子，看 dx 误差的分布；
-# 再把数值梯度改用扩展精度（`np.longdouble`）算一遍，误差整体小了两个数量级以上。
+# 只看一个种子说明不了多少问题：误差几乎全是舍入噪声。下面换 200 个种子，看 dx 误差的分布；
+# 再把数值梯度改用扩展精度（`np.longdouble`）重算，误差整体小了两个数量级以上。
 
 # %% [markdown] lang="en"
 # One seed says little: the errors are almost all rounding noise. Over 200 seeds, the distribution
