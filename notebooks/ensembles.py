@@ -1,10 +1,10 @@
 # %% [markdown] lang="zh"
 # # 模型集成：配套 Notebook
 #
-# 这是[模型集成](../../ensembles/)一页的配套 notebook，在线版本是构建网站时执行过的结果。
-# 想自己运行：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../ensembles.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
-# 所以 notebook 放在哪个目录都能运行。
+# 本 notebook 配合[模型集成](../../ensembles/)一页使用，在线看到的是构建网站时执行的结果。
+# 想自己运行的话：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
+# （[下载 .ipynb](../ensembles.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进了 `.venv`，
+# 所以 notebook 放在哪个目录下都能运行。
 
 # %% [markdown] lang="en"
 # # Model ensembles: companion notebook
@@ -49,7 +49,7 @@ for combine in ("probabilities", "logits", "vote"):
 # %% [markdown] lang="zh"
 # ## 3. 平均权重：独立训练的网络不能直接平均
 #
-# 把隐藏单元重新编号，函数完全不变；但把一个网络和它重新编号后的自己做权重平均，得到的就是另一个函数了。
+# 隐藏单元重新编号后，网络表示的函数完全不变；但把一个网络和重新编号后的自己做权重平均，得到的就是另一个函数了。
 
 # %% [markdown] lang="en"
 # ## 3. Averaging weights: not directly, for independently trained nets
@@ -69,8 +69,8 @@ print("net + net 1 matched to it, weights averaged:", round(accuracy([make_model
 # %% [markdown] lang="zh"
 # ## 4. 对数损失：不超过成员的平均，但不一定随模型数单调下降
 #
-# 前 K 个网络集成的对数损失总不超过这 K 个成员对数损失的平均（Jensen 不等式），但它本身可以随 K 升高；
-# 对所有 K 个网络的取法求平均后的期望值才随 K 单调不增。
+# 由 Jensen 不等式，前 K 个网络集成的对数损失总不超过这 K 个成员对数损失的平均，但它本身可能随 K 升高。
+# 只有对所有 K 个网络的取法求平均，得到的期望值才随 K 单调不增。
 
 # %% [markdown] lang="en"
 # ## 4. The log loss: at most the members' mean, but not monotonic in the number of models
@@ -88,7 +88,7 @@ probs = [softmax(m(X_test)) for m in models]
 print("E[NLL(K-subset)]:", [round(v, 4) for v in subset_curves(probs, y_test)["nll"]])
 
 # %% [markdown] lang="zh"
-# ## 5. 模糊度分解：集成的收益就是成员间的分歧
+# ## 5. 模糊度分解：集成的收益全部来自成员间的分歧
 
 # %% [markdown] lang="en"
 # ## 5. The ambiguity decomposition: an ensemble gains exactly its members' disagreement

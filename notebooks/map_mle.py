@@ -1,10 +1,10 @@
 # %% [markdown] lang="zh"
 # # MAP 与 MLE：配套 Notebook
 #
-# 这是[MAP 与 MLE](../../map-mle/)一页的配套 notebook，在线版本是构建网站时执行过的结果。
-# 想自己运行：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../map_mle.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
-# 所以 notebook 放在哪个目录都能运行。
+# 本 notebook 配合[MAP 与 MLE](../../map-mle/)一页使用，在线看到的是构建网站时执行的结果。
+# 想自己运行的话：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
+# （[下载 .ipynb](../map_mle.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进了 `.venv`，
+# 所以 notebook 放在哪个目录下都能运行。
 
 # %% [markdown] lang="en"
 # # MAP vs MLE: companion notebook
@@ -32,7 +32,7 @@ from snippets.map_mle import (
 # %% [markdown] lang="zh"
 # ## 1. 负对数后验 = N × cs231n 损失 + 常数
 #
-# 取 reg = 1/(2Nσ²)，对任意 W，两者只差常数 (D·C/2)·log(2πσ²)，梯度差 N 倍。
+# 取 reg = 1/(2Nσ²)，则对任意 W，两者只差一个常数 (D·C/2)·log(2πσ²)，梯度相差 N 倍。
 
 # %% [markdown] lang="en"
 # ## 1. Negative log posterior = N × cs231n loss + a constant
@@ -56,8 +56,8 @@ print("max |grad - N * dW| < 1e-10:", np.abs(grad - N * dW).max() < 1e-10)
 # %% [markdown] lang="zh"
 # ## 2. 两个目标的最优点相同
 #
-# 分别用牛顿法最小化，各自检查收敛：牛顿减量 λ 平方的一半 λ²/2 估计与最优值的差距，小于 10⁻²⁰ 才停。
-# 收敛以后梯度和 λ²/2 只剩舍入误差，具体数值随 CPU 和 BLAS 而变，所以下面只打印它们是否低于上界。
+# 用牛顿法分别最小化两个目标，各自判断是否收敛：牛顿减量 λ 的平方的一半 λ²/2 估计的是当前值与最优值之差，小于 10⁻²⁰ 才停。
+# 收敛以后，梯度和 λ²/2 都只剩舍入误差，具体数值随 CPU 和 BLAS 而变，所以下面只打印它们是否低于上界。
 
 # %% [markdown] lang="en"
 # ## 2. The two objectives have the same optimum
@@ -80,7 +80,7 @@ print(f"0.5 * reg convention with the same reg: max |W - W_post| = {np.abs(W_wro
 # %% [markdown] lang="zh"
 # ## 3. 线性可分时 MLE 不存在
 #
-# 数字 0 和 1 可以被线性分开。梯度下降：不加正则时 ‖W‖ 一直增长、损失趋向 0；加了先验以后 ‖W‖ 停在有限值。
+# 数字 0 和 1 线性可分。用梯度下降训练：不加正则时，‖W‖ 一直增长，损失趋向 0；加了先验以后，‖W‖ 停在一个有限值。
 
 # %% [markdown] lang="en"
 # ## 3. On separable data the MLE does not exist
@@ -98,7 +98,7 @@ for r in (0.0, reg_from_sigma(1.0, len(y01))):
 # %% [markdown] lang="zh"
 # ## 4. 先验固定时，N 越大 MAP 越接近 MLE
 #
-# 2×2 的特征（标准化后）让 MLE 有限。σ 固定，reg = 1/(2Nσ²) 随 N 变小；reg 固定则等于先验随 N 变窄。
+# 改用 2×2 的特征（已标准化），MLE 就是有限的。固定 σ 时，reg = 1/(2Nσ²) 随 N 变小；固定 reg，则等于让先验随 N 变窄。
 
 # %% [markdown] lang="en"
 # ## 4. With a fixed prior, MAP approaches MLE as N grows
