@@ -1,10 +1,9 @@
 # %% [markdown] lang="zh"
 # # 权重初始化：配套 Notebook
 #
-# 这是[权重尺度与反向传播的信号](../../weight-init/)一页的配套 notebook，在线版本是构建网站时执行过的结果。
-# 想自己运行：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../weight_init.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
-# 所以 notebook 放在哪个目录都能运行。
+# 本 notebook 配合[权重尺度与反向传播的信号](../../weight-init/)一页使用，在线看到的是构建网站时执行的结果。
+# 想自己运行，先克隆仓库、执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件（[下载 .ipynb](../weight_init.ipynb)）。
+# `scripts/setup` 已把 `snippets` 包装进 `.venv`，所以 notebook 放在哪个目录都能运行。
 
 # %% [markdown] lang="en"
 # # Weight initialization: companion notebook
@@ -24,7 +23,7 @@ from snippets.layers import affine_backward, affine_forward
 # %% [markdown] lang="zh"
 # ## 1. 一层之内：dx = dz Wᵀ 对 W 是线性的
 #
-# 上游梯度 `dz` 固定时，把 W 乘以 c，输入的梯度 `dx` 恰好乘以 c；权重的梯度 `dW = xᵀ dz` 则与输入 x 成正比。
+# 上游梯度 `dz` 固定时，W 乘以 c，输入的梯度 `dx` 也正好乘以 c；权重的梯度 `dW = xᵀ dz` 则与输入 x 成正比。
 
 # %% [markdown] lang="en"
 # ## 1. Inside one layer: dx = dz Wᵀ is linear in W
@@ -41,7 +40,7 @@ for c in [0.01, 1.0, 2.0]:
     print(f"c = {c:5}: |dx| = {np.linalg.norm(dx):.4f}, |dW| = {np.linalg.norm(dW):.4f}")
 
 # %% [markdown] lang="zh"
-# 在 tanh 之后，`dz = dh * tanh'(z)` 本身随 W 而变，所以加倍 W 不再让 `dx` 加倍：
+# 这一层后面接 tanh 时，`dz = dh * tanh'(z)` 本身随 W 变化，W 加倍，`dx` 就不再加倍：
 
 # %% [markdown] lang="en"
 # Behind a tanh, `dz = dh * tanh'(z)` itself changes with W, so doubling W no longer doubles `dx`:
@@ -55,7 +54,7 @@ for scheme in ["0.01", "1.0"]:
 # %% [markdown] lang="zh"
 # ## 2. 十层网络：逐层的标准差
 #
-# 与 CS231n 课上的实验相同：10 层、每层 500 个单元、1000 个单位高斯样本。改一改 `scheme` 和层数试试。
+# 设置和 CS231n 课上的实验相同：10 层，每层 500 个单元，1000 个单位高斯样本。可以改一改 `scheme` 和层数试试。
 
 # %% [markdown] lang="en"
 # ## 2. Ten layers: the standard deviation layer by layer
@@ -83,8 +82,8 @@ for value in [0.0, 0.01]:
 # %% [markdown] lang="zh"
 # ## 4. 饱和的 tanh：反传的因子是 √(n·E[tanh′(z)²])，不是 √n
 #
-# 1.0·randn 时绝大多数 tanh 单元饱和。反传时每层把梯度的标准差乘上 σ_w·√(n·E[tanh′(z)²])，
-# 下面逐层比较实测的因子和这个式子，以及 √500。
+# 用 1.0·randn 时，绝大多数 tanh 单元都饱和了。反传时，梯度的标准差每层乘以 σ_w·√(n·E[tanh′(z)²])。
+# 下面逐层比较实测的因子、这个式子和 √500。
 
 # %% [markdown] lang="en"
 # ## 4. Saturated tanh: the backward factor is √(n·E[tanh′(z)²]), not √n

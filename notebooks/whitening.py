@@ -1,10 +1,10 @@
 # %% [markdown] lang="zh"
 # # 白化：配套 Notebook
 #
-# 这是[白化](../../whitening/)一页的配套 notebook，在线版本是构建网站时执行过的结果。
-# 想自己运行：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../whitening.ipynb)）。`snippets` 包已由 `scripts/setup` 安装进 `.venv`，
-# 所以 notebook 放在哪个目录都能运行。为了跑得快，这里的样本比页面上的小。
+# 本 notebook 配合[白化](../../whitening/)一页使用，在线看到的是构建网站时执行的结果。
+# 想自己运行，先克隆仓库、执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件（[下载 .ipynb](../whitening.ipynb)）。
+# `scripts/setup` 已把 `snippets` 包装进 `.venv`，所以 notebook 放在哪个目录都能运行。
+# 为了跑得快，这里用的样本比页面上少。
 
 # %% [markdown] lang="en"
 # # Whitening: companion notebook
@@ -28,7 +28,7 @@ from snippets.whitening import (image_frequency, mode_frequency, pca_fit, pca_re
 # %% [markdown] lang="zh"
 # ## 1. 32×32×3 裁块的 PCA：前 144 个特征向量
 #
-# 页面用 4200 个裁块；这里每张照片 1100 个，共 3300 个，仍多于 3072 维。
+# 页面上用了 4200 个裁块；这里每张照片取 1100 个，共 3300 个，仍然多于 3072 维。
 
 # %% [markdown] lang="en"
 # ## 1. PCA of 32×32×3 crops: the top 144 eigenvectors
@@ -71,10 +71,11 @@ wrong = whiten_by_eigenvalue(X, mean, U, S, eps=1e-5)
 print("dividing by lambda: variances from", wrong.var(axis=0).min().round(4), "to", wrong.var(axis=0).max().round(1))
 
 # %% [markdown] lang="zh"
-# ## 3b. 新裁块上的白化：与抽样噪声比
+# ## 3b. 新裁块上的白化：和抽样噪声比一比
 #
-# 用同一个白化变换处理 600 个新裁块，再和“协方差确实是单位矩阵”的白色高斯数据（同样 600 个样本、144 维）
-# 比较：后者的方差范围就是只由抽样带来的噪声底。
+# 用同一个白化变换处理 600 个新裁块，
+# 再拿协方差确实为单位矩阵的白色高斯数据（同样 600 个样本、144 维）作比较：
+# 后者的方差范围完全来自抽样，就是噪声底。
 
 # %% [markdown] lang="en"
 # ## 3b. Whitening new crops: compared with sampling noise
@@ -95,7 +96,7 @@ print("white Gaussian, same n: ", d_floor.min().round(2), "to", d_floor.max().ro
 # %% [markdown] lang="zh"
 # ## 4. 四幅图
 #
-# 原图、前 16 个特征向量、144 个主成分的重建、ZCA 白化后转回像素。
+# 依次是原图、前 16 个特征向量、用 144 个主成分的重建，以及 ZCA 白化后转回像素的结果。
 
 # %% [markdown] lang="en"
 # ## 4. The four panels
@@ -125,8 +126,8 @@ plt.show()
 # %% [markdown] lang="zh"
 # ## 4b. 颜色没有消失
 #
-# 先减去每块自己的平均颜色，看块内的起伏里颜色（三个通道之差）占多少方差：白化后反而更多，
-# 因为方差小的颜色对立主成分也被放大到方差 1。
+# 先减去每块自己的平均颜色，再看块内起伏的方差里，颜色（三个通道之差）占多少。
+# 白化后颜色的份额反而更大，因为方差小的颜色对立主成分也被放大到了方差 1。
 
 # %% [markdown] lang="en"
 # ## 4b. Colour does not disappear
@@ -155,7 +156,8 @@ for name, image in sources.items():
 # %% [markdown] lang="zh"
 # ## 6. 加大 eps：16×16 灰度块的完整白化
 #
-# r1 是输出中水平相邻两个像素的相关系数：白噪声为 0。eps 很小时输出是“白”的：r1 接近 0，平均频率与白噪声相同。
+# r1 是输出中水平相邻两个像素的相关系数，白噪声的 r1 为 0。
+# eps 很小时，输出是“白”的：r1 接近 0，平均频率和白噪声相同。
 
 # %% [markdown] lang="en"
 # ## 6. Raising eps: full whitening of 16×16 grey patches
