@@ -1,14 +1,14 @@
 # %% [markdown] lang="zh"
 # # 权重初始化：配套 Notebook
 #
-# 本 notebook 配合[权重尺度与反向传播的信号](../../weight-init/)一页使用，在线看到的是构建网站时执行的结果。
+# 本 notebook 配合[权重初始化](../../weight-init/)一页使用，在线看到的是构建网站时执行的结果。
 # 想自己运行，先克隆仓库、执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件（[下载 .ipynb](../weight_init.ipynb)）。
 # `scripts/setup` 已把 `snippets` 包装进 `.venv`，所以 notebook 放在哪个目录都能运行。
 
 # %% [markdown] lang="en"
 # # Weight initialization: companion notebook
 #
-# The companion of the [weight scale and the backpropagated signal](../../weight-init/) page; what
+# The companion of the [weight initialization](../../weight-init/) page; what
 # you see online was executed when the site was built. To run it yourself: clone the repository,
 # run `scripts/setup`, then open this notebook ([download the .ipynb](../weight_init.ipynb)) with the
 # Python in `.venv`. `scripts/setup` installs the `snippets` package into `.venv`, so the notebook
