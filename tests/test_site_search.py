@@ -41,6 +41,7 @@ GOLDEN = [
     ("", "马赛克", "whitening/"),                   # only inside 去马赛克
     ("", "矩阵", "whitening/"),
     ("", "top_eigh", "whitening/"),
+    ("", "主成分分析", "whitening/"),               # named at first use now (it was a synonym query)
     ("en/", "circulant", "en/whitening/"),
     ("", "显著", "input-gradient/"),                # only inside 显著图 / 显著性
     ("", "model_backward_x", "input-gradient/"),
@@ -55,7 +56,6 @@ NOTHING = [("", "鳄鱼"), ("en/", "zebra")]
 SYNONYMS = [
     ("", "批规范化", "normalization/"),          # the page writes BN
     ("", "梯度校验", "gradient-check/"),         # 梯度检查 / 梯度检验
-    ("", "主成分分析", "whitening/"),            # PCA
     ("en/", "regularisation", "en/map-mle/"),    # the page spells it "regularization"
 ]
 
