@@ -1,10 +1,7 @@
 # %% [markdown] lang="zh"
 # # 模型集成：配套 Notebook
 #
-# 本 notebook 配合[模型集成](../../ensembles/)一页使用，在线看到的是构建网站时执行的结果。
-# 想自己运行的话：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../ensembles.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进了 `.venv`，
-# 所以 notebook 放在哪个目录下都能运行。
+# 本 notebook 配合[模型集成](../../ensembles/)一页使用，在线看到的是构建网站时执行的结果。想自己运行的话：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件（[下载 .ipynb](../ensembles.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进了 `.venv`，所以 notebook 放在哪个目录下都能运行。
 
 # %% [markdown] lang="en"
 # # Model ensembles: companion notebook
@@ -69,8 +66,7 @@ print("net + net 1 matched to it, weights averaged:", round(accuracy([make_model
 # %% [markdown] lang="zh"
 # ## 4. 对数损失：不超过成员的平均，但不一定随模型数单调下降
 #
-# 由 Jensen 不等式，前 K 个网络集成的对数损失总不超过这 K 个成员对数损失的平均，但它本身可能随 K 升高。
-# 只有对所有 K 个网络的取法求平均，得到的期望值才随 K 单调不增。
+# 由 Jensen 不等式，前 K 个网络集成的对数损失总不超过这 K 个成员对数损失的平均，但它本身可能随 K 升高。只有对所有 K 个网络的取法求平均，得到的期望值才随 K 单调不增。
 
 # %% [markdown] lang="en"
 # ## 4. The log loss: at most the members' mean, but not monotonic in the number of models

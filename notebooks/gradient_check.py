@@ -1,10 +1,7 @@
 # %% [markdown] lang="zh"
 # # 梯度检查：配套 Notebook
 #
-# 本 notebook 配合[在 W ≈ 0 处检查 SVM 的梯度](../../gradient-check/)一页使用，网页上看到的是构建网站时执行过的版本。
-# 如果想自己运行，先克隆仓库并执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../gradient_check.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进了 `.venv`，
-# 所以 notebook 放在哪个目录下都能运行。
+# 本 notebook 配合[在 W ≈ 0 处检查 SVM 的梯度](../../gradient-check/)一页使用，网页上看到的是构建网站时执行过的版本。如果想自己运行，先克隆仓库并执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件（[下载 .ipynb](../gradient_check.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进了 `.venv`，所以 notebook 放在哪个目录下都能运行。
 
 # %% [markdown] lang="en"
 # # Gradient checking: companion notebook
@@ -27,8 +24,7 @@ from snippets.layers import softmax_loss
 # %% [markdown] lang="zh"
 # ## 1. 数据与初始损失
 #
-# 数据是 scikit-learn 自带的 digits：1797 张 8×8 图像，像素缩放到 [0, 1]，末尾补一列 1（偏置技巧）。
-# 照作业取 `W = 0.0001 * randn`，这时 SVM 的损失约为 C − 1 = 9，softmax 的损失约为 ln 10。
+# 数据是 scikit-learn 自带的 digits：1797 张 8×8 图像，像素缩放到 [0, 1]，末尾补一列 1（偏置技巧）。照作业取 `W = 0.0001 * randn`，这时 SVM 的损失约为 C − 1 = 9，softmax 的损失约为 ln 10。
 
 # %% [markdown] lang="en"
 # ## 1. Data and initial loss
@@ -85,8 +81,7 @@ print("W_SGD:", check_both(W, X, y, 0.0))
 # %% [markdown] lang="zh"
 # ## 4. 起决定作用的是得分的尺度 ‖x‖·σ_W
 #
-# 同样是 `W = 0.0001 * randn`，换成 CIFAR-10 尺度的输入（这里把 digits 放大成 32×32×3，
-# 像素取 0–255，再减去均值图像，D = 3073），就有一部分折叶项失活，错误梯度当场通不过检查。
+# 同样是 `W = 0.0001 * randn`，换成 CIFAR-10 尺度的输入（这里把 digits 放大成 32×32×3，像素取 0–255，再减去均值图像，D = 3073），就有一部分折叶项失活，错误梯度当场通不过检查。
 
 # %% [markdown] lang="en"
 # ## 4. What decides is the score scale ‖x‖·σ_W

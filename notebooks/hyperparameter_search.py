@@ -1,10 +1,7 @@
 # %% [markdown] lang="zh"
 # # 网格搜索与随机搜索：配套 Notebook
 #
-# 本 notebook 配合[网格搜索与随机搜索](../../hyperparameter-search/)一页使用，网页上看到的是构建网站时执行过的版本。
-# 如果想自己运行，先克隆仓库并执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../hyperparameter_search.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进了 `.venv`，
-# 所以 notebook 放在哪个目录下都能运行。
+# 本 notebook 配合[网格搜索与随机搜索](../../hyperparameter-search/)一页使用，网页上看到的是构建网站时执行过的版本。如果想自己运行，先克隆仓库并执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件（[下载 .ipynb](../hyperparameter_search.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进了 `.venv`，所以 notebook 放在哪个目录下都能运行。
 
 # %% [markdown] lang="en"
 # # Grid search and random search: companion notebook
@@ -82,8 +79,7 @@ print("1 - 0.95**60 =", round(random_hit_theory(60), 4))
 # %% [markdown] lang="zh"
 # ### 3b. 两个参数都重要时
 #
-# $f = g(x) + g(y)$，“最优 5%”是最优点周围面积为 0.05 的圆。网格点放在哪里，结果差别很大：
-# 放在格子中心的网格明显好于随机搜索，放在端点的网格则差得多。每行依次是实测命中率和精确值。
+# $f = g(x) + g(y)$，“最优 5%”是最优点周围面积为 0.05 的圆。网格点放在哪里，结果差别很大：放在格子中心的网格明显好于随机搜索，放在端点的网格则差得多。每行依次是实测命中率和精确值。
 
 # %% [markdown] lang="en"
 # ### 3b. When both parameters matter
@@ -101,8 +97,7 @@ for method in ("grid-endpoints", "grid-centres", "random"):
 # %% [markdown] lang="zh"
 # ## 4. 真实的调参：digits 上的两层网络，学习率 × 正则化
 #
-# 每次试验训练一个小网络（几十毫秒），用验证集准确率打分。先用作业 1 的两层嵌套循环
-# （`tune_like_assignment1`），再用 `grid_search` 在同一组取值上搜索：两者训练的组合相同，最好的结果也相同。
+# 每次试验训练一个小网络（几十毫秒），用验证集准确率打分。先用作业 1 的两层嵌套循环（`tune_like_assignment1`），再用 `grid_search` 在同一组取值上搜索：两者训练的组合相同，最好的结果也相同。
 
 # %% [markdown] lang="en"
 # ## 4. A real tuning run: a two-layer net on the digits, learning rate x regularization

@@ -1,10 +1,7 @@
 # %% [markdown] lang="zh"
 # # 输入梯度：配套 Notebook
 #
-# 本 notebook 配合[输入梯度](../../input-gradient/)一页使用，网页上看到的是构建网站时执行过的版本。
-# 如果想自己运行，先克隆仓库并执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../input_gradient.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进了 `.venv`，
-# 所以 notebook 放在哪个目录下都能运行。
+# 本 notebook 配合[输入梯度](../../input-gradient/)一页使用，网页上看到的是构建网站时执行过的版本。如果想自己运行，先克隆仓库并执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件（[下载 .ipynb](../input_gradient.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进了 `.venv`，所以 notebook 放在哪个目录下都能运行。
 
 # %% [markdown] lang="en"
 # # The input gradient: companion notebook

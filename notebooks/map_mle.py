@@ -1,10 +1,7 @@
 # %% [markdown] lang="zh"
 # # MAP 与 MLE：配套 Notebook
 #
-# 本 notebook 配合[MAP 与 MLE](../../map-mle/)一页使用，在线看到的是构建网站时执行的结果。
-# 想自己运行的话：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../map_mle.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进了 `.venv`，
-# 所以 notebook 放在哪个目录下都能运行。
+# 本 notebook 配合[MAP 与 MLE](../../map-mle/)一页使用，在线看到的是构建网站时执行的结果。想自己运行的话：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件（[下载 .ipynb](../map_mle.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进了 `.venv`，所以 notebook 放在哪个目录下都能运行。
 
 # %% [markdown] lang="en"
 # # MAP vs MLE: companion notebook
@@ -56,8 +53,7 @@ print("max |grad - N * dW| < 1e-10:", np.abs(grad - N * dW).max() < 1e-10)
 # %% [markdown] lang="zh"
 # ## 2. 两个目标的最优点相同
 #
-# 用牛顿法分别最小化两个目标，各自判断是否收敛：牛顿减量 λ 的平方的一半 λ²/2 估计的是当前值与最优值之差，小于 10⁻²⁰ 才停。
-# 收敛以后，梯度和 λ²/2 都只剩舍入误差，具体数值随 CPU 和 BLAS 而变，所以下面只打印它们是否低于上界。
+# 用牛顿法分别最小化两个目标，各自判断是否收敛：牛顿减量 λ 的平方的一半 λ²/2 估计的是当前值与最优值之差，小于 10⁻²⁰ 才停。收敛以后，梯度和 λ²/2 都只剩舍入误差，具体数值随 CPU 和 BLAS 而变，所以下面只打印它们是否低于上界。
 
 # %% [markdown] lang="en"
 # ## 2. The two objectives have the same optimum

@@ -1,10 +1,7 @@
 # %% [markdown] lang="zh"
 # # 归一化：配套 Notebook
 #
-# 本 notebook 配合[归一化](../../normalization/)一页使用，在线看到的是构建网站时运行的结果。
-# 自己运行的步骤：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件
-# （[下载 .ipynb](../normalization.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进 `.venv`，
-# 所以 notebook 放在哪个目录下都能运行。
+# 本 notebook 配合[归一化](../../normalization/)一页使用，在线看到的是构建网站时运行的结果。自己运行的步骤：克隆仓库，执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件（[下载 .ipynb](../normalization.ipynb)）。`scripts/setup` 已经把 `snippets` 包装进 `.venv`，所以 notebook 放在哪个目录下都能运行。
 
 # %% [markdown] lang="en"
 # # Normalization: companion notebook
@@ -172,8 +169,7 @@ print(f"dgamma error: {rel_error(da_num, dgamma):.1e}")
 print(f"dbeta error: {rel_error(db_num, dbeta):.1e}")
 
 # %% [markdown] lang="zh"
-# 只看一个种子说明不了多少问题：误差几乎全是舍入噪声。下面换 200 个种子，看 dx 误差的分布；
-# 再把数值梯度改用扩展精度（`np.longdouble`）重算，误差整体小了两个数量级以上。
+# 只看一个种子说明不了多少问题：误差几乎全是舍入噪声。下面换 200 个种子，看 dx 误差的分布；再把数值梯度改用扩展精度（`np.longdouble`）重算，误差整体小了两个数量级以上。
 
 # %% [markdown] lang="en"
 # One seed says little: the errors are almost all rounding noise. Over 200 seeds, the distribution

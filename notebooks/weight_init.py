@@ -1,8 +1,7 @@
 # %% [markdown] lang="zh"
 # # 权重初始化：配套 Notebook
 #
-# 本 notebook 配合[权重初始化](../../weight-init/)一页使用，在线看到的是构建网站时执行的结果。
-# 想自己运行，先克隆仓库、执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件（[下载 .ipynb](../weight_init.ipynb)）。
+# 本 notebook 配合[权重初始化](../../weight-init/)一页使用，在线看到的是构建网站时执行的结果。想自己运行，先克隆仓库、执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件（[下载 .ipynb](../weight_init.ipynb)）。
 # `scripts/setup` 已把 `snippets` 包装进 `.venv`，所以 notebook 放在哪个目录都能运行。
 
 # %% [markdown] lang="en"
@@ -82,8 +81,7 @@ for value in [0.0, 0.01]:
 # %% [markdown] lang="zh"
 # ## 4. 饱和的 tanh：反传的因子是 √(n·E[tanh′(z)²])，不是 √n
 #
-# 用 1.0·randn 时，绝大多数 tanh 单元都饱和了。反传时，梯度的标准差每层乘以 σ_w·√(n·E[tanh′(z)²])。
-# 下面逐层比较实测的因子、这个式子和 √500。
+# 用 1.0·randn 时，绝大多数 tanh 单元都饱和了。反传时，梯度的标准差每层乘以 σ_w·√(n·E[tanh′(z)²])。下面逐层比较实测的因子、这个式子和 √500。
 
 # %% [markdown] lang="en"
 # ## 4. Saturated tanh: the backward factor is √(n·E[tanh′(z)²]), not √n

@@ -1,10 +1,8 @@
 # %% [markdown] lang="zh"
 # # 白化：配套 Notebook
 #
-# 本 notebook 配合[白化](../../whitening/)一页使用，在线看到的是构建网站时执行的结果。
-# 想自己运行，先克隆仓库、执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件（[下载 .ipynb](../whitening.ipynb)）。
-# `scripts/setup` 已把 `snippets` 包装进 `.venv`，所以 notebook 放在哪个目录都能运行。
-# 为了跑得快，这里用的样本比页面上少。
+# 本 notebook 配合[白化](../../whitening/)一页使用，在线看到的是构建网站时执行的结果。想自己运行，先克隆仓库、执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件（[下载 .ipynb](../whitening.ipynb)）。
+# `scripts/setup` 已把 `snippets` 包装进 `.venv`，所以 notebook 放在哪个目录都能运行。为了跑得快，这里用的样本比页面上少。
 
 # %% [markdown] lang="en"
 # # Whitening: companion notebook
@@ -73,9 +71,7 @@ print("dividing by lambda: variances from", wrong.var(axis=0).min().round(4), "t
 # %% [markdown] lang="zh"
 # ## 3b. 新裁块上的白化：和抽样噪声比一比
 #
-# 用同一个白化变换处理 600 个新裁块，
-# 再拿协方差确实为单位矩阵的白色高斯数据（同样 600 个样本、144 维）作比较：
-# 后者的方差范围完全来自抽样，就是噪声底。
+# 用同一个白化变换处理 600 个新裁块，再拿协方差确实为单位矩阵的白色高斯数据（同样 600 个样本、144 维）作比较：后者的方差范围完全来自抽样，就是噪声底。
 
 # %% [markdown] lang="en"
 # ## 3b. Whitening new crops: compared with sampling noise
@@ -126,8 +122,7 @@ plt.show()
 # %% [markdown] lang="zh"
 # ## 4b. 颜色没有消失
 #
-# 先减去每块自己的平均颜色，再看块内起伏的方差里，颜色（三个通道之差）占多少。
-# 白化后颜色的份额反而更大，因为方差小的颜色对立主成分也被放大到了方差 1。
+# 先减去每块自己的平均颜色，再看块内起伏的方差里，颜色（三个通道之差）占多少。白化后颜色的份额反而更大，因为方差小的颜色对立主成分也被放大到了方差 1。
 
 # %% [markdown] lang="en"
 # ## 4b. Colour does not disappear

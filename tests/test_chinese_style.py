@@ -123,3 +123,15 @@ def test_the_english_page_says_the_same_things(name):
     anchor = re.compile(r"\{#([^}\s]+)\}")
     assert set(placeholder.findall(zh)) == set(placeholder.findall(en))
     assert set(anchor.findall(zh)) == set(anchor.findall(en))
+
+
+@pytest.mark.parametrize("source", sorted(SOURCES))
+def test_no_line_break_inside_a_chinese_sentence(source):
+    """A line break between two Chinese characters renders as a space ("记了下来。 本站"): a
+    Chinese paragraph is one source line."""
+    lines = SOURCES[source].split("\n")
+    cjk_end = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
+    cjk_start = re.compile(r"[\u3400-\u9fff\uff00-\uffef“（*]")
+    bad = [a[-12:] + "⏎" + b[:12] for a, b in zip(lines, lines[1:])
+           if cjk_end.search(a) and cjk_start.match(b) and not a.lstrip().startswith(("#", ">", "-", "|", "!"))]
+    assert not bad, f"{source}: {bad}"
