@@ -85,18 +85,16 @@ def evaluate(expr: str, numbers: dict[str, dict]) -> bool:
         raise
     except Exception as err:  # noqa: BLE001 - any error in a check is reported with its page and line
         raise ClaimError(f"{type(err).__name__}: {err}") from None
-    if not isinstance(value, (bool,)) and type(value).__name__ != "bool_":
+    if not isinstance(value, bool):           # the numbers come from JSON: plain Python values
         raise ClaimError(f"a check must be a comparison (true or false), this one gives {value!r}")
     return bool(value)
 
 
 def _values(expr: str, numbers: dict[str, dict]) -> str:
-    shown = []
-    for m in NAME.finditer(expr):
-        values = numbers.get(m["topic"])
-        if values is not None and m["key"] in values and m[0] not in shown:
-            shown.append(m[0])
-    return ", ".join(f"{name} = {numbers[name.split('.')[0]][name.split('.')[1]]!r}" for name in shown)
+    """"topic.key = value, …" for every computed value the expression names, once each."""
+    shown = {m[0]: numbers[m["topic"]][m["key"]] for m in NAME.finditer(expr)
+             if m["key"] in numbers.get(m["topic"], {})}
+    return ", ".join(f"{name} = {value!r}" for name, value in shown.items())
 
 
 def apply(markdown: str, numbers: dict[str, dict], where: str, twin: str | None = None) -> str:

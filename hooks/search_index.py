@@ -18,7 +18,7 @@ from mkdocs.plugins import event_priority
 
 CODE_BLOCK = re.compile(r"<pre[^>]*>.*?</pre>", re.S)
 DOCSTRING = re.compile(r'(?:"""|&quot;&quot;&quot;).*?(?:"""|&quot;&quot;&quot;)', re.S)
-COMMENT = re.compile(r"(?m)[ \t]*#(?!\s*--8<--)[^\n]*$")
+COMMENT = re.compile(r"(?m)[ \t]*(?<!&)#(?!\s*--8<--)[^\n]*$")   # not an entity's &#39;
 
 
 def slim_code(text: str) -> str:

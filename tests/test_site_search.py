@@ -109,3 +109,16 @@ def test_synonym_absent_from_the_page_finds_it_in_the_top_3(site, browser, site_
     top = [urlsplit(h).path for h in hrefs[:3]]
     assert "/" + expected in top, (query, meta, hrefs[:5])
 
+
+
+def test_the_index_keeps_code_identifiers_but_not_docstrings_or_comments():
+    import sys
+
+    from conftest import ROOT
+    sys.path.insert(0, str(ROOT / "hooks"))
+    import search_index   # hooks/search_index.py
+    code = ('<pre><code>def batchnorm_forward(x, gamma, beta, bn_param):\n    """\n    Inputs: (N, D)\n'
+            '    """\n    mu = x.mean(axis=0)  # per feature\n    key = p[&#39;W1&#39;]\n</code></pre><p># kept</p>')
+    slim = search_index.slim_code(code)
+    assert "batchnorm_forward" in slim and "mu = x.mean(axis=0)" in slim and "p[&#39;W1&#39;]" in slim
+    assert "Inputs" not in slim and "per feature" not in slim and "<p># kept</p>" in slim
