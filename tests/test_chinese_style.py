@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import jupytext
 import pytest
 import yaml
 
@@ -14,14 +15,14 @@ from conftest import ROOT
 
 GLOSSARY = yaml.safe_load((ROOT / "data" / "glossary.yml").read_text(encoding="utf-8"))
 CJK = "\u3400-\u9fff"
+CJK_OR_FULL_WIDTH = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"   # characters and their punctuation
 ZH_PAGES = sorted(p for p in (ROOT / "docs" / "zh").glob("*.md") if p.name != "glossary.md")
 
 
 def notebook_zh_cells(path) -> str:
-    """The Chinese markdown cells of a bilingual jupytext notebook."""
-    cells = re.split(r"(?m)^# %%", path.read_text(encoding="utf-8"))
-    return "\n".join(re.sub(r"(?m)^# ?", "", c.split("\n", 1)[1]) for c in cells
-                     if c.startswith(' [markdown] lang="zh"'))
+    """The Chinese markdown cells of a bilingual jupytext notebook, as hooks/notebooks.py reads them."""
+    cells = jupytext.read(path, fmt="py:percent").cells
+    return "\n\n".join(c.source for c in cells if c.cell_type == "markdown" and c.metadata.get("lang") == "zh")
 
 
 SOURCES = {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in ZH_PAGES}
@@ -130,8 +131,8 @@ def test_no_line_break_inside_a_chinese_sentence(source):
     """A line break between two Chinese characters renders as a space ("记了下来。 本站"): a
     Chinese paragraph is one source line."""
     lines = SOURCES[source].split("\n")
-    cjk_end = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
-    cjk_start = re.compile(r"[\u3400-\u9fff\uff00-\uffef“（*]")
+    cjk_end = re.compile(f"[{CJK_OR_FULL_WIDTH}]$")
+    cjk_start = re.compile(f"[{CJK_OR_FULL_WIDTH}“*]")
     bad = [a[-12:] + "⏎" + b[:12] for a, b in zip(lines, lines[1:])
            if cjk_end.search(a) and cjk_start.match(b) and not a.lstrip().startswith(("#", ">", "-", "|", "!"))]
     assert not bad, f"{source}: {bad}"
