@@ -253,8 +253,13 @@ def substitute(text: str, results: dict[str, Result], where: str) -> str:
             raise ComputeError(f"{where}: {m.group(0)} is a float: give it a format spec "
                                f"(e.g. {{{{ {m.group('topic')}.{m.group('key')}:.3g }}}}), so the page "
                                "prints only the digits every machine agrees on")
-        return format(value, m.group("fmt")) if m.group("fmt") else str(value)
+        return printed(value, m.group("fmt"))
     return PLACEHOLDER.sub(replace, text)
+
+
+def printed(value, fmt: str | None) -> str:
+    """A computed value as a page prints it: with the placeholder's format spec, if it has one."""
+    return format(value, fmt) if fmt else str(value)
 
 
 # ---- The results of this build -------------------------------------------------------------

@@ -13,7 +13,7 @@ Why this matters: ``newton`` on the map-mle page once solved a singular Hessian 
 cut-off and the published sigma = 10 numbers changed (36% instead of 0.6%). Summation order
 differs between kernels and thread counts, so a digit that rounding can move must not be printed.
 
-Cost: one extra run of every report (about 2.5 minutes on 2 cores).
+Cost: one extra run of every report (about 30 s of the suite on 2 cores).
 """
 from __future__ import annotations
 
@@ -88,10 +88,6 @@ def page_placeholders() -> dict[str, set[tuple[str, str | None]]]:
     return used
 
 
-def printed(value, fmt: str | None) -> str:
-    return format(value, fmt) if fmt else str(value)
-
-
 @pytest.fixture(scope="module")
 def two_setups(tmp_path_factory):
     """(the build's numbers, the numbers under the other BLAS setup, that setup's threadpoolctl
@@ -134,7 +130,7 @@ def test_pages_print_the_same_digits_under_another_blas(two_setups, topic):
     build, other, extra, other_blas, build_blas = two_setups
     differ = []
     for key, fmt in sorted(page_placeholders().get(topic, ()), key=str):
-        a, b = printed(build[topic][key], fmt), printed(other[topic][key], fmt)
+        a, b = results.printed(build[topic][key], fmt), results.printed(other[topic][key], fmt)
         if a != b:
             differ.append(f"  {{{{ {topic}.{key}{':' + fmt if fmt else ''} }}}}: {a!r} vs {b!r}")
     setup = " ".join(f"{k}={v}" for k, v in extra.items())
