@@ -1,4 +1,4 @@
-"""Glossary, hover tooltips and search synonyms, all from data/glossary.yml (one source).
+"""Glossary page and hover tooltips, from data/glossary.yml (one source; search synonyms: hooks/search_index.py).
 
 - The glossary page of each language replaces ``<!-- glossary-symbols -->`` and
   ``<!-- glossary-terms -->`` with tables built from the data.
@@ -10,22 +10,19 @@
   characters, so ``使用批归一化后`` or ``用BN的`` never match. ``CjkAbbr`` swaps in a matcher that
   needs a boundary only against Latin letters and digits, and that leaves headings, links, code and
   math alone.
-- Search: Material's index has no synonyms. At on_post_build every search section that writes one
-  name of a term also gets the term's other names, so 批标准化 or "batchnorm" find the BN sections.
+- The search synonyms come from the same data, in hooks/search_index.py.
 """
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
-import yaml
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrTreeprocessor
-from mkdocs.plugins import event_priority
+
+from terms import load, matcher, name_pattern, names  # noqa: F401 (tests use glossary.names)
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data" / "glossary.yml"
 CACHE = ROOT / ".cache" / "glossary"
 LANGS = {"zh": ROOT / "docs" / "zh", "en": ROOT / "docs" / "en"}
 LABELS = {
@@ -36,39 +33,10 @@ LABELS = {
 }
 HEADING = re.compile(r"^#{2,3} (?P<title>.+?) \{#(?P<id>[a-z0-9-]+)\}\s*$", re.M)
 
-# A name matches only where it is not glued to another Latin letter, digit or underscore ("BN" not in
-# "SBN" or "BN_forward"); next to a CJK character (使用批归一化后, 用BN的) it matches. The set
-# [^\W<CJK>] is "a word character that is not CJK".
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_LATIN_BEFORE = rf"(?<![^\W{_CJK}])"
-_LATIN_AFTER = rf"(?![^\W{_CJK}])"
 # Elements whose text never gets a tooltip: headings (and so the table of contents), links, code,
 # math (KaTeX replaces the arithmatex spans later), existing abbreviations, and the glossary tables.
 SKIP_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "a", "code", "pre", "kbd", "abbr", "script"}
 SKIP_CLASSES = {"arithmatex", "katex", "glossary"}
-
-
-def load() -> dict:
-    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
-
-
-def names(term: dict, lang: str | None = None) -> list[str]:
-    """The names of a term: in one language (plus the abbreviations), or in both when lang is None."""
-    langs = [lang] if lang else ["zh", "en"]
-    out = [term[x] for x in langs] + [v for x in langs for v in term["variants"][x]] + term["abbr"]
-    return list(dict.fromkeys(out))
-
-
-def name_pattern(name: str) -> str:
-    """Regex for one name: Latin edges need a boundary, CJK edges none (see _LATIN_BEFORE)."""
-    before = _LATIN_BEFORE if re.match(r"\w", name) and not re.match(f"[{_CJK}]", name) else ""
-    after = _LATIN_AFTER if re.search(r"\w$", name) and not re.search(f"[{_CJK}]$", name) else ""
-    return before + re.escape(name) + after
-
-
-def matcher(all_names) -> re.Pattern:
-    """One alternation, longest name first, so 最大后验估计 wins over 后验 and 空间 BN over BN."""
-    return re.compile("|".join(name_pattern(n) for n in sorted(all_names, key=len, reverse=True)))
 
 
 def tooltips(data: dict, lang: str) -> dict[str, str]:
@@ -205,29 +173,6 @@ def terms_table(data: dict, lang: str) -> str:
     return GLOSSARY_DIV + "\n".join(rows) + "\n\n</div>"
 
 
-# ---- search synonyms -----------------------------------------------------------------------
-
-def add_synonyms(index: dict, data: dict, lang: str) -> int:
-    """Give every search section that names a term the term's other names; returns sections changed.
-
-    Latin names match case-insensitively (the index is searched case-insensitively anyway)."""
-    # the Chinese site also gets the English names (its pages mix them in); the English site only its own
-    groups = [names(term, None if lang == "zh" else "en") for term in data["terms"]]
-    patterns = [re.compile("|".join(name_pattern(n) for n in group), re.I) for group in groups]
-    lead = "又称：" if lang == "zh" else "Also: "
-    changed = 0
-    for doc in index["docs"]:
-        text = doc["title"] + " " + re.sub(r"<[^>]+>", " ", doc["text"])
-        extra = []
-        for group, pattern in zip(groups, patterns):
-            if pattern.search(text):
-                extra += [n for n in group if not re.search(name_pattern(n), text, re.I)]
-        if extra:
-            doc["text"] += f"<p>{lead}{' · '.join(dict.fromkeys(extra))}</p>"
-            changed += 1
-    return changed
-
-
 # ---- MkDocs hook events --------------------------------------------------------------------
 _data: dict = {}
 
@@ -250,11 +195,3 @@ def on_page_markdown(markdown, page, config, files):
     if "<!-- glossary-terms -->" in markdown:
         markdown = markdown.replace("<!-- glossary-terms -->", terms_table(_data, lang))
     return markdown
-
-
-@event_priority(-100)  # after Material's search plugin has written the index
-def on_post_build(config):
-    path = Path(config["site_dir"]) / "search" / "search_index.json"
-    index = json.loads(path.read_text(encoding="utf-8"))
-    add_synonyms(index, _data, config["theme"]["language"])
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
