@@ -184,6 +184,8 @@ def fix_worker(site_dir: Path) -> Path:
     if len(workers) != 1:
         raise PluginError(f"hooks/search_index.py: expected one search worker, found {workers}")
     code = workers[0].read_text(encoding="utf-8")
+    if all(new in code and old not in code for old, new in WORKER_FIX):
+        return workers[0]   # a dirty rebuild (mkdocs serve --dirty) kept the patched file
     for old, new in WORKER_FIX:
         if code.count(old) != 1:
             raise PluginError(f"hooks/search_index.py: Material's search worker changed; {old!r} not found "
