@@ -20,7 +20,7 @@ from pathlib import Path
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrTreeprocessor
 
-from terms import load, matcher, name_pattern, names  # noqa: F401 (tests use glossary.names)
+from terms import load, matcher, names  # noqa: F401 (tests read glossary.load and glossary.names)
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "glossary"
