@@ -18,8 +18,6 @@ sys.path.insert(0, str(ROOT / "hooks"))
 import search_index  # noqa: E402  (hooks/search_index.py)
 import terms  # noqa: E402  (hooks/terms.py)
 
-PASSING = [g for g in GOLDEN if not g.miss]
-MISSES = [g for g in GOLDEN if g.miss]
 # The queries of issue #15's table: the first result shows the answer's own section (its anchor)
 ISSUE_TABLE = [g for g in GOLDEN[:7]]
 QUESTION_IDS = {q["id"] for qs in yaml.safe_load((ROOT / "data" / "questions.yml").read_text(encoding="utf-8")).values()
@@ -44,22 +42,13 @@ def ident(g):
     return f"{g.site or 'zh/'}{g.query}"
 
 
-@pytest.mark.parametrize("g", PASSING, ids=ident)
+@pytest.mark.parametrize("g", GOLDEN, ids=ident)
 def test_golden_query_finds_its_page_in_the_top_3_and_first_where_marked(search_boxes, g):
     result = search_boxes(g.site).query(g.query)
     k = rank(result, g)
     assert k is not None and k <= 3, (g.query, g.path, result["meta"], page_paths(result)[:5])
     if g.first:
         assert k == 1, (g.query, g.path, page_paths(result)[:5])
-
-
-@pytest.mark.parametrize("g", MISSES, ids=ident)
-def test_known_miss_finds_its_page_but_not_in_the_top_3(search_boxes, g):
-    """The queries that do not work (yet), kept in the set and counted by scripts/bench: the page is
-    found, lower down. When one reaches the top 3, this fails: drop its `miss`."""
-    result = search_boxes(g.site).query(g.query)
-    k = rank(result, g)
-    assert k is not None and k > 3, (g.query, k, page_paths(result)[:5])
 
 
 def answer_anchors(site, path) -> set[str]:
