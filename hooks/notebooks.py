@@ -40,12 +40,16 @@ _STYLE = re.compile(r"<style[^>]*>.*?</style>|<!-- End of mermaid configuration 
 STYLESHEET = "assets/stylesheets/notebook.css"
 _FIGURE = re.compile(r'<img alt="No description has been provided for this image"(?P<attrs>[^>]*?)'
                      r'src="data:image/png;base64,(?P<png>[A-Za-z0-9+/=\s]+)"')
+# the first code cell installs the package from the site: %pip install {{ wheel_url }}, tagged
+# skip-execution (nbclient skips it when the build executes the notebook; the URL is not served yet)
+WHEEL_URL = re.compile(r"\{\{\s*wheel_url\s*\}\}")
 FIGURE_ALT = {"zh": "上面的代码单元画出的图", "en": "The figure drawn by the code cell above"}
 
 
-def for_language(source: Path, lang: str, topic: str | None = None):
+def for_language(source: Path, lang: str, topic: str | None = None, wheel_url: str | None = None):
     """The notebook with the shared cells and those marked lang="<lang>", as a nbformat notebook.
-    ``source`` is ``notebooks/<topic>.py`` or the executed bilingual .ipynb (its outputs kept)."""
+    ``source`` is ``notebooks/<topic>.py`` or the executed bilingual .ipynb (its outputs kept).
+    ``{{ wheel_url }}`` (the first code cell's ``%pip install``) becomes ``wheel_url`` when given."""
     import jupytext
 
     topic = topic or source.stem
@@ -55,15 +59,17 @@ def for_language(source: Path, lang: str, topic: str | None = None):
         cell.metadata.pop("lang", None)
         cell.metadata.pop("execution", None)        # nbclient's timestamps
         cell.id = f"{topic}-{lang}-{i}"             # stable ids: the same bytes on every build
+        if wheel_url:
+            cell.source = WHEEL_URL.sub(wheel_url, cell.source)
     notebook.metadata.pop("jupytext", None)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return notebook
 
 
-def to_ipynb(source: Path, lang: str, topic: str | None = None) -> str:
+def to_ipynb(source: Path, lang: str, topic: str | None = None, wheel_url: str | None = None) -> str:
     import jupytext
 
-    return jupytext.writes(for_language(source, lang, topic), fmt="ipynb")
+    return jupytext.writes(for_language(source, lang, topic, wheel_url), fmt="ipynb")
 
 
 @event_priority(100)  # before mkdocs-jupyter picks up notebooks/*.ipynb
@@ -74,7 +80,7 @@ def on_files(files, config):
     out = ROOT / ".cache" / "notebooks" / lang / "notebooks"
     out.mkdir(parents=True, exist_ok=True)
     for topic, executed in results.current_notebooks().items():     # hooks/computed.py ran them
-        text = to_ipynb(executed.path or SOURCES / f"{topic}.py", lang, topic)
+        text = to_ipynb(executed.path or SOURCES / f"{topic}.py", lang, topic, config.extra["wheel_url"])
         page = out / f"{topic}.ipynb"
         if not page.exists() or page.read_text(encoding="utf-8") != text:
             page.write_text(text, encoding="utf-8")
