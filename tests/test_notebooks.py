@@ -8,12 +8,14 @@ import pytest
 
 from colours import contrast, luminance, seen_colours
 
-from conftest import ROOT
+from conftest import ROOT, SITE_URL
 
 sys.path.insert(0, str(ROOT / "hooks"))
+import downloads  # noqa: E402
 import notebooks  # noqa: E402
 
 SOURCES = sorted((ROOT / "notebooks").glob("*.py"))
+WHEEL_URL = f"{SITE_URL}downloads/{downloads.wheel_name()}"
 CASES = [(source, lang) for source in SOURCES for lang in ("zh", "en")]
 
 
@@ -62,11 +64,13 @@ def test_site_offers_the_executed_ipynb_download_in_each_language(site):
         for source in SOURCES:
             downloaded = nbformat.reads((lang_root / "notebooks" / f"{source.stem}.ipynb").read_text(encoding="utf-8"),
                                         as_version=4)
-            expected = nbformat.reads(notebooks.to_ipynb(source, lang), as_version=4)
+            expected = nbformat.reads(notebooks.to_ipynb(source, lang, wheel_url=WHEEL_URL), as_version=4)
             # this language's cells, in order, with the outputs of the build's one execution
             assert [(c.id, c.cell_type, c.source) for c in downloaded.cells] == \
                    [(c.id, c.cell_type, c.source) for c in expected.cells]
-            code = [c for c in downloaded.cells if c.cell_type == "code"]
+            # every code cell ran at build time but the first, which installs the package (skip-execution)
+            install, *code = [c for c in downloaded.cells if c.cell_type == "code"]
+            assert install.source == f"%pip install {WHEEL_URL}" and not install.get("execution_count")
             assert all(c.execution_count for c in code) and any(c.outputs for c in code)
 
 
