@@ -36,6 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "notebooks"
 _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 _MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*?</script>', re.S)
+# the cell-tag toolbar mkdocs-jupyter draws above a tagged cell ("skip-execution" over the install cell)
+_CELL_TAGS = re.compile(r'<div class="celltoolbar">\s*<div class="button_container tags_button_container">'
+                        r'(?:(?!</div>).)*</div>\s*</div>\s*', re.S)
 _STYLE = re.compile(r"<style[^>]*>.*?</style>|<!-- End of mermaid configuration -->", re.S)
 STYLESHEET = "assets/stylesheets/notebook.css"
 _FIGURE = re.compile(r'<img alt="No description has been provided for this image"(?P<attrs>[^>]*?)'
@@ -110,7 +113,7 @@ def is_notebook(file) -> bool:
 
 def on_page_content(html, page, config, files):
     if is_notebook(page.file):
-        html = _STYLE.sub("", _MERMAID.sub("", _MATHJAX.sub("", html)))
+        html = _CELL_TAGS.sub("", _STYLE.sub("", _MERMAID.sub("", _MATHJAX.sub("", html))))
         html = _FIGURE.sub(lambda m: _figure(m, config["theme"]["language"]), html)
     return html
 

@@ -122,6 +122,7 @@ def test_each_notebook_installs_the_wheel_first_in_a_cell_the_build_does_not_run
         # the online page shows that cell with the real URL
         page = (site / LANG_ROOTS[lang] / "notebooks" / topic / "index.html").read_text(encoding="utf-8")
         assert WHEEL_URL in html.unescape(re.sub(r"<[^>]+>", "", page)), topic
+        assert "skip-execution" not in re.sub(r'class="[^"]*"', "", page), "the build's tag is not shown to readers"
 
 
 def test_notebook_sources_keep_the_url_out_and_tag_the_install_cell():
