@@ -124,14 +124,12 @@ def _module_bindings(module: str) -> dict[str, str]:
             source = "snippets" + ("." + node.module if node.module else "") if node.level else node.module
             for a in node.names:
                 bindings[a.asname or a.name] = f"from {source} import {a.name}" + (f" as {a.asname}" if a.asname else "")
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign)):
-            targets = [node] if isinstance(node, (ast.FunctionDef, ast.ClassDef)) else \
-                (node.targets if isinstance(node, ast.Assign) else [node.target])
-            for t in targets:
-                for n in ast.walk(t) if not isinstance(t, (ast.FunctionDef, ast.ClassDef)) else [t]:
-                    name = n.name if isinstance(n, (ast.FunctionDef, ast.ClassDef)) else getattr(n, "id", None)
-                    if name:
-                        bindings.setdefault(name, f"from snippets.{module} import {name}")
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            bindings.setdefault(node.name, f"from snippets.{module} import {node.name}")
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for name in (n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)):
+                bindings.setdefault(name, f"from snippets.{module} import {name}")
     return bindings
 
 
