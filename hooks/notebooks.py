@@ -8,7 +8,10 @@ the build with the notebook's name and traceback, never a published traceback. F
 build this hook splits the executed notebook into that language's cells (and the shared code cells
 with their outputs), writes it to ``.cache/notebooks/<lang>/notebooks/<topic>.ipynb`` and adds it to
 the site twice: as the page ``notebooks/<topic>.py`` (the source's name, so nav and links keep it),
-which mkdocs-jupyter renders without executing anything, and as the download ``notebooks/<topic>.ipynb``.
+which mkdocs-jupyter renders without executing anything, and as the download ``notebooks/<topic>.ipynb``,
+whose links are absolute (a reader opens it away from the site). Both get the wheel's URL in the
+first code cell (``%pip install {{ wheel_url }}``, hooks/downloads.py), a cell tagged
+``skip-execution`` that the build's execution skips.
 With NOTEBOOK_EXECUTE=false both come from the source, without outputs.
 
 mkdocs-jupyter's template writes a MathJax loader (``<script src="">``) with its configuration and a
@@ -27,6 +30,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.plugins import event_priority
 
@@ -36,16 +40,27 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "notebooks"
 _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 _MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*?</script>', re.S)
+# the cell-tag toolbar mkdocs-jupyter draws above a tagged cell ("skip-execution" over the install cell)
+_CELL_TAGS = re.compile(r'<div class="celltoolbar">\s*<div class="button_container tags_button_container">'
+                        r'(?:(?!</div>).)*</div>\s*</div>\s*', re.S)
 _STYLE = re.compile(r"<style[^>]*>.*?</style>|<!-- End of mermaid configuration -->", re.S)
 STYLESHEET = "assets/stylesheets/notebook.css"
 _FIGURE = re.compile(r'<img alt="No description has been provided for this image"(?P<attrs>[^>]*?)'
                      r'src="data:image/png;base64,(?P<png>[A-Za-z0-9+/=\s]+)"')
+# the first code cell installs the package from the site: %pip install {{ wheel_url }}, tagged
+# skip-execution (nbclient skips it when the build executes the notebook; the URL is not served yet)
+WHEEL_URL = re.compile(r"\{\{\s*wheel_url\s*\}\}")
+_RELATIVE_LINK = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:|#|/)([^)\s]+)\)")
 FIGURE_ALT = {"zh": "上面的代码单元画出的图", "en": "The figure drawn by the code cell above"}
 
 
-def for_language(source: Path, lang: str, topic: str | None = None):
+def for_language(source: Path, lang: str, topic: str | None = None, wheel_url: str | None = None,
+                 base: str | None = None):
     """The notebook with the shared cells and those marked lang="<lang>", as a nbformat notebook.
-    ``source`` is ``notebooks/<topic>.py`` or the executed bilingual .ipynb (its outputs kept)."""
+    ``source`` is ``notebooks/<topic>.py`` or the executed bilingual .ipynb (its outputs kept).
+    ``{{ wheel_url }}`` (the first code cell's ``%pip install``) becomes ``wheel_url`` when given;
+    with ``base`` (the page's absolute URL), relative links in markdown cells become absolute, for
+    the download, which a reader opens away from the site."""
     import jupytext
 
     topic = topic or source.stem
@@ -55,15 +70,20 @@ def for_language(source: Path, lang: str, topic: str | None = None):
         cell.metadata.pop("lang", None)
         cell.metadata.pop("execution", None)        # nbclient's timestamps
         cell.id = f"{topic}-{lang}-{i}"             # stable ids: the same bytes on every build
+        if wheel_url:
+            cell.source = WHEEL_URL.sub(wheel_url, cell.source)
+        if base and cell.cell_type == "markdown":
+            cell.source = _RELATIVE_LINK.sub(lambda m: f"]({urljoin(base, m[1])})", cell.source)
     notebook.metadata.pop("jupytext", None)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return notebook
 
 
-def to_ipynb(source: Path, lang: str, topic: str | None = None) -> str:
+def to_ipynb(source: Path, lang: str, topic: str | None = None, wheel_url: str | None = None,
+             base: str | None = None) -> str:
     import jupytext
 
-    return jupytext.writes(for_language(source, lang, topic), fmt="ipynb")
+    return jupytext.writes(for_language(source, lang, topic, wheel_url, base), fmt="ipynb")
 
 
 @event_priority(100)  # before mkdocs-jupyter picks up notebooks/*.ipynb
@@ -74,7 +94,7 @@ def on_files(files, config):
     out = ROOT / ".cache" / "notebooks" / lang / "notebooks"
     out.mkdir(parents=True, exist_ok=True)
     for topic, executed in results.current_notebooks().items():     # hooks/computed.py ran them
-        text = to_ipynb(executed.path or SOURCES / f"{topic}.py", lang, topic)
+        text = to_ipynb(executed.path or SOURCES / f"{topic}.py", lang, topic, config.extra["wheel_url"])
         page = out / f"{topic}.ipynb"
         if not page.exists() or page.read_text(encoding="utf-8") != text:
             page.write_text(text, encoding="utf-8")
@@ -83,7 +103,9 @@ def on_files(files, config):
         notebook = File(f"notebooks/{topic}.py", str(out.parent), config["site_dir"], config["use_directory_urls"])
         notebook.abs_src_path = str(page)
         files.append(notebook)
-        files.append(File.generated(config, f"notebooks/{topic}.ipynb", content=text))
+        download = to_ipynb(executed.path or SOURCES / f"{topic}.py", lang, topic, config.extra["wheel_url"],
+                            base=f"{config.site_url}notebooks/{topic}/")     # its links work offline too
+        files.append(File.generated(config, f"notebooks/{topic}.ipynb", content=download))
     return files
 
 
@@ -104,7 +126,7 @@ def is_notebook(file) -> bool:
 
 def on_page_content(html, page, config, files):
     if is_notebook(page.file):
-        html = _STYLE.sub("", _MERMAID.sub("", _MATHJAX.sub("", html)))
+        html = _CELL_TAGS.sub("", _STYLE.sub("", _MERMAID.sub("", _MATHJAX.sub("", html))))
         html = _FIGURE.sub(lambda m: _figure(m, config["theme"]["language"]), html)
     return html
 

@@ -1,17 +1,25 @@
 # %% [markdown] lang="zh"
 # # 白化：配套 Notebook
 #
-# 本 notebook 配合[白化](../../whitening/)一页使用，在线看到的是构建网站时执行的结果。想自己运行，先克隆仓库、执行 `scripts/setup`，再用 `.venv` 里的 Python 打开本文件（[下载 .ipynb](../whitening.ipynb)）。
-# `scripts/setup` 已把 `snippets` 包装进 `.venv`，所以 notebook 放在哪个目录都能运行。为了跑得快，这里用的样本比页面上少。
+# 本 notebook 配合[白化](../../whitening/)一页使用，在线看到的是构建网站时执行的结果。为了跑得快，这里用的样本比页面上少。
+#
+# 想自己运行，先[下载 .ipynb](../whitening.ipynb)，在任意一个 Jupyter 里打开（本地的，或你自己选的在线 Jupyter，Python 3.11+ 即可），再从头依次运行。第一个代码单元用 `%pip install` 从本站安装 `cs231n-faq` 包（也就是 `snippets` 的代码，只依赖 numpy 和 matplotlib），后面的单元都从这个包导入代码。在克隆下来的仓库里，`scripts/setup` 已经把这个包装进 `.venv`：用 `.venv` 里的 Python 打开本文件，跳过第一个代码单元即可。
 
 # %% [markdown] lang="en"
 # # Whitening: companion notebook
 #
 # The companion of the [whitening](../../whitening/) page; what you see online was executed when the
-# site was built. To run it yourself: clone the repository, run `scripts/setup`, then open this
-# notebook ([download the .ipynb](../whitening.ipynb)) with the Python in `.venv`. `scripts/setup`
-# installs the `snippets` package into `.venv`, so the notebook runs from any folder. To run fast, it
-# uses smaller samples than the page.
+# site was built. To run fast, it uses smaller samples than the page.
+#
+# To run it yourself, [download the .ipynb](../whitening.ipynb), open it in any Jupyter with Python
+# 3.11+ (your own, or a hosted one you choose) and run the cells from the top. The first code cell
+# installs the `cs231n-faq` package (the `snippets` code, which needs only numpy and matplotlib)
+# from this site with `%pip install`; the other cells import from it. In a clone of the repository,
+# `scripts/setup` has already installed the package into `.venv`: open the notebook with the Python
+# in `.venv` and skip that cell.
+
+# %% tags=["skip-execution"]
+# %pip install {{ wheel_url }}
 
 # %%
 import numpy as np

@@ -1,11 +1,12 @@
 """
-Real data that ships inside pip wheels, read directly from the files (no download, and no
-`import sklearn` / `import skimage`, which cost ~2 s each).
+Real data that ships inside this package (snippets/datasets/, credits and licences in its
+CREDITS.md): no download, and nothing to install but numpy (and Pillow, which comes with matplotlib).
 
-- load_digits(): the 1797 8x8 handwritten digits that scikit-learn bundles (UCI "Optical
-  Recognition of Handwritten Digits", CC BY 4.0).
-- load_photo(name): a natural photograph from scikit-image's data folder, as floats in [0, 1].
-  PHOTOS lists each one with its licence and source, for the pages' credits.
+- load_digits(): the 1797 8x8 handwritten digits (UCI "Optical Recognition of Handwritten Digits",
+  CC BY 4.0), the file scikit-learn bundles, byte for byte.
+- load_photo(name): a natural photograph (public domain or CC0) from scikit-image's data folder,
+  as floats in [0, 1]. PHOTOS lists each one with its licence and source, for the pages' credits.
+  The PNGs were re-compressed losslessly (the same pixels; a test compares them).
 
 And the two ways the pages prepare the digits:
 - digits_split(...): shuffled train / validation / test sets for the two-layer nets
@@ -15,8 +16,7 @@ And the two ways the pages prepare the digits:
 """
 import csv
 import gzip
-import importlib.util
-from pathlib import Path
+from importlib import resources
 
 import numpy as np
 
@@ -26,7 +26,7 @@ DIGITS_CREDIT = {
     'url': 'https://archive.ics.uci.edu/dataset/80/optical+recognition+of+handwritten+digits',
 }
 
-# name: (file in skimage/data, licence, source). PNG first: JPEG's 8x8 blocks bias spectra.
+# name: (file in snippets/datasets, licence, source). All PNG: JPEG's 8x8 blocks bias spectra.
 PHOTOS = {
     'astronaut': ('astronaut.png', 'public domain (NASA)', 'https://flic.kr/p/r9qvLn'),
     'camera': ('camera.png', 'CC0 (Lav Varshney)', 'https://github.com/scikit-image/scikit-image/issues/3927'),
@@ -35,16 +35,12 @@ PHOTOS = {
     'grass': ('grass.png', 'CC0 (linolafett, DeviantArt)', 'https://www.deviantart.com/linolafett/art/Grass-01-434853879'),
     'gravel': ('gravel.png', 'CC0 (CC0Textures)', 'https://cc0textures.com/view.php?tex=Gravel04'),
     'brick': ('brick.png', 'CC0 (CC0Textures)', 'https://cc0textures.com/view.php?tex=Bricks25'),
-    'rocket': ('rocket.jpg', 'public domain (SpaceX)', 'https://www.flickr.com/photos/spacexphotos/16511594820/'),
 }
 
 
-def _package_dir(package):
-    """The installed folder of a package, found without importing it."""
-    spec = importlib.util.find_spec(package)
-    if spec is None or spec.origin is None:
-        raise ValueError(f"package {package!r} is not installed: run scripts/setup")
-    return Path(spec.origin).parent
+def _dataset(name):
+    """A file of snippets/datasets, wherever the package is installed."""
+    return resources.files('snippets') / 'datasets' / name
 
 
 def load_digits():
@@ -55,15 +51,14 @@ def load_digits():
     - X: float64 array of shape (1797, 64), one flattened image per row
     - y: int64 array of shape (1797,), labels 0..9
     """
-    path = _package_dir('sklearn') / 'datasets' / 'data' / 'digits.csv.gz'
-    with gzip.open(path, 'rt') as f:
+    with _dataset('digits.csv.gz').open('rb') as raw, gzip.open(raw, 'rt') as f:
         rows = np.array([[float(v) for v in row] for row in csv.reader(f)])
     return rows[:, :-1], rows[:, -1].astype(np.int64)
 
 
 def load_photo(name):
     """
-    A photograph from scikit-image's data folder.
+    A photograph from snippets/datasets (from scikit-image's data folder).
 
     Inputs:
     - name: a key of PHOTOS
@@ -75,7 +70,7 @@ def load_photo(name):
         raise ValueError(f"name must be one of {sorted(PHOTOS)}, got {name!r}")
     from PIL import Image      # Pillow comes with matplotlib
 
-    with Image.open(_package_dir('skimage') / 'data' / PHOTOS[name][0]) as im:
+    with _dataset(PHOTOS[name][0]).open('rb') as f, Image.open(f) as im:
         array = np.asarray(im.convert('RGB') if im.mode not in ('L', 'RGB') else im, dtype=np.float64)
     return array / 255.0
 

@@ -233,17 +233,69 @@ def align_hidden(reference, params):
     """
     Renumber the hidden units of params to match reference's as well as possible: the
     permutation maximizing the summed correlation of the units' INCOMING weights (W1 columns,
-    with b1), found by linear_sum_assignment. A simpler cousin of Ainsworth et al.'s (2023)
+    with b1), found by linear_sum_assignment (below). A simpler cousin of Ainsworth et al.'s (2023)
     weight matching, which compares all the weights a unit touches (incoming and outgoing, by
     their plain inner products) and, in a deeper net, alternates over the layers.
 
     Returns:
     - params: params with its hidden units permuted (the same function)
     """
-    from scipy.optimize import linear_sum_assignment
     a = np.vstack([reference['W1'], reference['b1']])      # (D + 1, H), one column per unit
     b = np.vstack([params['W1'], params['b1']])
     a = (a - a.mean(axis=0)) / a.std(axis=0)
     b = (b - b.mean(axis=0)) / b.std(axis=0)
     _, perm = linear_sum_assignment(-(a.T @ b))             # unit j of reference <- perm[j]
     return permute_hidden(params, perm)
+
+
+def linear_sum_assignment(cost):
+    """
+    The assignment of rows to columns with the smallest total cost, as
+    scipy.optimize.linear_sum_assignment (which the tests compare it with): the Hungarian
+    method with potentials (Kuhn 1955; the O(n^2 m) shortest-augmenting-path form), each step
+    vectorized over the columns. Here so that the package needs numpy only.
+
+    Inputs:
+    - cost: finite array of shape (n, m)
+
+    Returns a tuple of:
+    - rows: array of shape (min(n, m),), sorted row indices
+    - cols: array of the same shape, cols[k] the column assigned to rows[k]
+    """
+    cost = np.asarray(cost, dtype=np.float64)
+    if cost.ndim != 2 or not np.all(np.isfinite(cost)):
+        raise ValueError(f'cost must be a finite 2-D array, got shape {cost.shape}')
+    transposed = cost.shape[0] > cost.shape[1]
+    if transposed:
+        cost = cost.T
+    n, m = cost.shape
+    u, v = np.zeros(n + 1), np.zeros(m + 1)            # potentials of rows and columns (1-based)
+    owner = np.zeros(m + 1, dtype=np.int64)            # owner[j]: row (1-based) holding column j, 0 if free
+    way = np.zeros(m + 1, dtype=np.int64)              # previous column on the shortest path
+    for i in range(1, n + 1):                          # add row i, then augment along a shortest path
+        owner[0], j0 = i, 0
+        minv = np.full(m + 1, np.inf)
+        used = np.zeros(m + 1, dtype=bool)
+        while owner[j0] != 0:
+            used[j0] = True
+            i0 = owner[j0]
+            reduced = cost[i0 - 1] - u[i0] - v[1:]
+            better = ~used[1:] & (reduced < minv[1:])
+            minv[1:][better] = reduced[better]
+            way[1:][better] = j0
+            j1 = int(np.argmin(np.where(used[1:], np.inf, minv[1:]))) + 1
+            delta = minv[j1]
+            u[owner[used]] += delta
+            v[used] -= delta
+            minv[~used] -= delta
+            j0 = j1
+        while j0:                                      # flip the path
+            j1 = way[j0]
+            owner[j0] = owner[j1]
+            j0 = j1
+    cols = np.flatnonzero(owner[1:])
+    rows = owner[1:][cols] - 1
+    if transposed:
+        rows, cols = cols, rows
+    order = np.argsort(rows)
+    return rows[order], cols[order]

@@ -4,7 +4,6 @@ With CI=true a skipped or xfailed test fails the run: CI installs everything (Py
 """
 from __future__ import annotations
 
-import functools
 import http.server
 import os
 import shutil
@@ -47,7 +46,8 @@ def mkdocs(*args: str, **kwargs) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The whole site (zh at /, en at /en/), built once with --strict like scripts/build.
+    """The whole site (zh at /, en at /en/), built once with --strict like scripts/build, for the
+    address the session serves it at (SITE_URL, below), so its absolute URLs work against the server.
 
     TEST_SITE=<dir> tests an already built site instead (e.g. to compare search settings)."""
     if os.environ.get("TEST_SITE"):
@@ -61,18 +61,34 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def site_url(site):
-    """The built site served on 127.0.0.1 (a free port), for the browser tests."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    """The built site served on 127.0.0.1, at SERVED_URL (a free port), for the browser and the reader."""
+    _SERVER.directory = str(site)
+    thread = threading.Thread(target=_SERVER.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    yield SERVED_URL
+    _SERVER.shutdown()
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
+
+
+class _SiteServer(http.server.ThreadingHTTPServer):
+    """Serves ``directory``, set once the site is built (the port is taken before, for SITE_URL)."""
+    directory = None
+
+    def finish_request(self, request, client_address):
+        QuietHandler(request, client_address, self, directory=self.directory)
+
+
+# The port is taken when the tests start, so that every build of this session (the shared site,
+# and any other test's build, which inherits the environment) is made for the address it is served
+# at: SITE_URL, unless it is already set (then the absolute URLs name that host instead).
+_SERVER = _SiteServer(("127.0.0.1", 0), QuietHandler)
+SERVED_URL = f"http://127.0.0.1:{_SERVER.server_address[1]}/"
+os.environ.setdefault("SITE_URL", SERVED_URL)
+SITE_URL = os.environ["SITE_URL"].rstrip("/") + "/"
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -9,8 +9,8 @@ import pytest
 
 from snippets.data import digits_split
 from snippets.ensembles import (accuracy, align_hidden, ambiguity_decomposition, average_weights,
-                                ensemble_predict, make_model, mean_nll, permute_hidden, softmax,
-                                vote_ties)
+                                ensemble_predict, linear_sum_assignment, make_model, mean_nll,
+                                permute_hidden, softmax, vote_ties)
 from snippets.experiments.ensembles import (K_MAX, SPLIT, diverse_nets, independent_nets,
                                             loss_barrier, one_run_averages, report, subset_curves,
                                             train_net, vote_counterexample, weight_distance)
@@ -154,6 +154,41 @@ def test_aligning_hidden_units_before_averaging_recovers_the_accuracy(values, ne
     # one held-out example is 1/797 = 0.00125
     assert values['aligned_avg_2'] > values['wavg_2'] + 0.01
     assert values['aligned_avg_2'] >= values['single_min'] - 0.005
+
+
+@pytest.mark.parametrize('shape', [(1, 1), (2, 2), (6, 6), (5, 9), (9, 5), (64, 64)])
+def test_linear_sum_assignment_finds_scipys_assignment(shape):
+    # the package's numpy Hungarian method against scipy's (a test dependency only): with
+    # continuous random costs the optimal assignment is unique, so the indices must agree
+    scipy_optimize = pytest.importorskip('scipy.optimize', reason='scipy is a test dependency')
+    rng = np.random.default_rng(sum(shape))
+    for _ in range(10):
+        cost = rng.standard_normal(shape)
+        rows, cols = linear_sum_assignment(cost)
+        expected_rows, expected_cols = scipy_optimize.linear_sum_assignment(cost)
+        np.testing.assert_array_equal(rows, expected_rows)
+        np.testing.assert_array_equal(cols, expected_cols)
+
+
+def test_linear_sum_assignment_with_ties_reaches_the_optimal_total():
+    # small integer costs have many optimal assignments: the totals agree, and brute force over
+    # every permutation confirms the optimum
+    scipy_optimize = pytest.importorskip('scipy.optimize', reason='scipy is a test dependency')
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        cost = rng.integers(0, 3, (6, 6)).astype(float)
+        rows, cols = linear_sum_assignment(cost)
+        assert sorted(cols) == list(range(6))                      # a permutation
+        best = min(cost[range(6), list(p)].sum() for p in itertools.permutations(range(6)))
+        assert cost[rows, cols].sum() == best
+        assert cost[scipy_optimize.linear_sum_assignment(cost)].sum() == best
+
+
+def test_linear_sum_assignment_rejects_a_cost_that_is_not_a_finite_matrix():
+    with pytest.raises(ValueError, match='cost'):
+        linear_sum_assignment(np.ones(3))
+    with pytest.raises(ValueError, match='cost'):
+        linear_sum_assignment(np.array([[0.0, np.nan], [1.0, 2.0]]))
 
 
 def test_weight_averages_along_one_run_and_across_fine_tunes_work(values):

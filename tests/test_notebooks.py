@@ -8,12 +8,14 @@ import pytest
 
 from colours import contrast, luminance, seen_colours
 
-from conftest import ROOT
+from conftest import ROOT, SITE_URL
 
 sys.path.insert(0, str(ROOT / "hooks"))
+import downloads  # noqa: E402
 import notebooks  # noqa: E402
 
 SOURCES = sorted((ROOT / "notebooks").glob("*.py"))
+WHEEL_URL = f"{SITE_URL}downloads/{downloads.wheel_name()}"
 CASES = [(source, lang) for source in SOURCES for lang in ("zh", "en")]
 
 
@@ -57,17 +59,27 @@ def test_downloaded_ipynb_runs_from_a_temporary_folder(source, lang, tmp_path, m
 
 
 def test_site_offers_the_executed_ipynb_download_in_each_language(site):
+    import re
+
     import nbformat
+    import questions
     for lang, lang_root in (("zh", site), ("en", site / "en")):
         for source in SOURCES:
             downloaded = nbformat.reads((lang_root / "notebooks" / f"{source.stem}.ipynb").read_text(encoding="utf-8"),
                                         as_version=4)
-            expected = nbformat.reads(notebooks.to_ipynb(source, lang), as_version=4)
+            page_url = f"{SITE_URL}{'en/' if lang == 'en' else ''}notebooks/{source.stem}/"
+            expected = nbformat.reads(notebooks.to_ipynb(source, lang, wheel_url=WHEEL_URL, base=page_url), as_version=4)
             # this language's cells, in order, with the outputs of the build's one execution
             assert [(c.id, c.cell_type, c.source) for c in downloaded.cells] == \
                    [(c.id, c.cell_type, c.source) for c in expected.cells]
-            code = [c for c in downloaded.cells if c.cell_type == "code"]
+            # every code cell ran at build time but the first, which installs the package (skip-execution)
+            install, *code = [c for c in downloaded.cells if c.cell_type == "code"]
+            assert install.source == f"%pip install {WHEEL_URL}" and not install.get("execution_count")
             assert all(c.execution_count for c in code) and any(c.outputs for c in code)
+            # its links work away from the site: absolute, to this language's pages
+            targets = [t for c in downloaded.cells if c.cell_type == "markdown" for t in re.findall(r"\]\(([^)\s]+)\)", c.source)]
+            assert targets and all(t.startswith(("http://", "https://")) for t in targets), targets
+            assert f"{SITE_URL}{'en/' if lang == 'en' else ''}{questions.topics()[source.stem]}/" in targets
 
 
 # --- Notebook pages: one small shared stylesheet, both colour schemes, figures, phones -------------
