@@ -5,6 +5,7 @@ site's own math font, the colour scheme really switched. Screenshots go to build
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -94,3 +95,30 @@ def test_comments_footer_and_links_are_readable_without_relying_on_colour(browse
                                             "links => links.map(a => getComputedStyle(a).textDecorationLine)")
     assert len(decorations) > 5 and set(decorations) == {"underline"}, decorations
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_a_deep_link_to_the_last_question_of_the_longest_page_lands_on_it(browser, site, site_url, lang):
+    """On a phone, a link to the last answer of the tallest explanation page (the most content
+    laid out above the target) shows that answer's heading at the top of the screen, also after
+    the math font has arrived and the theme's JavaScript has run."""
+    import yaml
+    questions = yaml.safe_load((ROOT / "data" / "questions.yml").read_text(encoding="utf-8"))
+    ids = {q["id"] for topic in questions.values() for q in topic}
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    heights = {}
+    for slug in {p.parent.name for p in (site / lang).glob("*/index.html")} - {"notebooks", "glossary", "search", "assets"}:
+        page.goto(f"{site_url}{lang}{slug}/", wait_until="networkidle")
+        heights[slug] = page.evaluate("document.documentElement.scrollHeight")
+    tallest = max(heights, key=heights.get)
+    html = (site / lang / tallest / "index.html").read_text(encoding="utf-8")
+    last = [i for i in re.findall(r'<h2 id="([^"]+)"', html) if i in ids][-1]
+    page.goto(f"{site_url}{lang}{tallest}/#{last}", wait_until="networkidle")
+    page.evaluate("document.fonts.ready")
+    page.wait_for_timeout(500)
+    top = page.evaluate(f"document.getElementById('{last}').getBoundingClientRect().top")
+    scrolled = page.evaluate("window.scrollY")
+    context.close()
+    assert scrolled > 2 * 844, f"{tallest}#{last}: the page did not scroll ({scrolled}px)"
+    assert 0 <= top < 200, f"{tallest}#{last}: the heading is at {top:.0f}px, not at the top of the screen"
