@@ -5,8 +5,8 @@
    time from `scripts/serve` on a fresh clone to the first page, with and without the pip cache;
    the time of the whole test suite.
 2. Page weight of a cold visit to every page, counted in Chromium (Playwright, 390x844): every
-   response the page requests until the network is idle (Material also fetches its search worker;
-   the search index only when the search box is used), as raw bytes and as gzip transfer bytes
+   response the page requests until the network is idle (Material's search worker and index only
+   when the search box is used), as raw bytes and as gzip transfer bytes
    (text compressed at level 6, woff2/png/jpeg as they are), each against the issue's raw budget
    (explanation 320 KB, notebook 400 KB), next to the upper bound counted from the built files.
 3. Lighthouse 12.2.3 (scripts/lighthouse/package.json, installed here on demand, not by scripts/setup),
