@@ -13,12 +13,15 @@
    mobile, median of 3 runs per category, on every page of both languages (the built site's pages);
    the audits that fail; and the same pages of a peer build (scripts/bench_peer.py: MathJax in the
    browser, mkdocs-jupyter's inline CSS) scored the same way, beside ours.
+4. Math renderers side by side: the Chinese site built with Temml (the site's), KaTeX's MathML
+   output and KaTeX's default HTML + MathML; bytes and elements of the formula-heavy pages.
 
 The site is served on 127.0.0.1 the way a static host serves it (gzip for text types when the
 browser accepts it, Cache-Control max-age=600 as on GitHub Pages). Writes build/bench.md and prints it.
 
     scripts/bench                                  everything (builds, suite, weight, Lighthouse)
     scripts/bench weight                           page weight of the built site/ only
+    scripts/bench math                             math renderers side by side (Chinese build each)
     scripts/bench lighthouse [--runs N] [PATH ...] Lighthouse only, on site/ as built and the peer;
                                                    PATHs (e.g. /normalization/ /en/) pick pages
 """
@@ -227,6 +230,39 @@ def weight_table(site: Path) -> list[str]:
     return lines
 
 
+# ---------------------------------------------------------------- math renderers
+
+MATH_PAGES = ["normalization", "whitening", "map-mle", "ensembles", "notebooks/normalization"]
+
+
+def math_renderers_table() -> list[str]:
+    """The Chinese site built with each renderer hooks/mathml.py knows (MATH_RENDERER): the HTML
+    bytes and elements of the formula-heavy pages, and the math stylesheet and fonts shipped."""
+    lines = ["| renderer | " + " | ".join(f"{p} KB, elements" for p in MATH_PAGES) + " | math CSS + fonts KB |",
+             "| --- |" + " --- |" * (len(MATH_PAGES) + 1)]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NOTEBOOK_EXECUTE="false")
+    with tempfile.TemporaryDirectory() as tmp:
+        for renderer in ("temml", "katex-mathml", "katex"):
+            out = Path(tmp) / renderer
+            proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", "mkdocs.yml", "-d", str(out)],
+                                  cwd=ROOT, env=dict(env, MATH_RENDERER=renderer), capture_output=True, text=True)
+            if proc.returncode != 0:
+                sys.exit(f"build with MATH_RENDERER={renderer} failed:\n{proc.stderr[-4000:]}")
+            cells = []
+            for page in MATH_PAGES:
+                html = (out / page / "index.html").read_text(encoding="utf-8")
+                cells.append(f"{len(html.encode()) / 1024:.0f}, {len(re.findall(r'<[a-zA-Z]', html))}")
+            assets = sum(f.stat().st_size for f in (out / "assets" / "math").rglob("*") if f.is_file())
+            lines.append(f"| {renderer} | " + " | ".join(cells) + f" | {assets / 1024:.0f} |")
+    return lines
+
+
+MATH_INTRO = ["", "## Math renderers", "",
+              "The Chinese site built with each renderer (notebooks not executed): temml is the site's (MathML); "
+              "katex-mathml is KaTeX's MathML output; katex is KaTeX's default HTML + MathML. Look at the pages "
+              "too: KaTeX's MathML misplaces aligned columns and \\underbrace labels.", ""]
+
+
 # ---------------------------------------------------------------- Lighthouse
 
 def lighthouse_cli() -> Path:
@@ -335,6 +371,8 @@ def write_report(lines: list[str], name: str = "bench.md") -> None:
 
 def main():
     args = sys.argv[1:]
+    if args[:1] == ["math"]:
+        return write_report(MATH_INTRO[1:] + math_renderers_table(), "bench-math.md")
     if args[:1] == ["weight"]:
         return write_report(WEIGHT_INTRO[1:] + weight_table(ROOT / "site"), "bench-weight.md")
     if args[:1] == ["lighthouse"]:
@@ -370,6 +408,7 @@ def main():
     lines += ["", "## The test suite", "", f"`CI=true scripts/test` (the site built once): {test_suite() / 60:.1f} min."]
 
     site = ROOT / "site"
+    lines += MATH_INTRO + math_renderers_table()
     lines += WEIGHT_INTRO + weight_table(site)
     lines += lighthouse_section(cli, site)
     write_report(lines)
