@@ -16,7 +16,7 @@ With NOTEBOOK_EXECUTE=false both come from the source, without outputs.
 
 mkdocs-jupyter's template writes a MathJax loader (``<script src="">``) with its configuration and a
 Mermaid loader that imports from cdnjs when a diagram is present; math is rendered at build time
-(hooks/katex.py) and the site loads nothing from another host, so both are removed.
+(hooks/mathml.py) and the site loads nothing from another host, so both are removed.
 
 The template also inlines ~575 KB of JupyterLab and Pygments CSS (<style> blocks) into every notebook
 page. They are removed too; notebook pages link one small shared stylesheet instead,

@@ -69,10 +69,11 @@ def build(config_file: str, site_dir: str) -> None:
 
     hooks = [str(ROOT / "hooks" / name) for name in ("computed.py", "faq.py", "notebooks.py", "seo.py")] + [__file__]
     config = load_config(
-        str(ROOT / config_file), site_dir=site_dir, hooks=hooks,          # hooks/katex.py left out
+        str(ROOT / config_file), site_dir=site_dir, hooks=hooks,          # hooks/mathml.py left out
         extra_css=["assets/stylesheets/extra.css"],
         extra_javascript=["assets/javascripts/language.js", "assets/javascripts/mathjax-config.js", MATHJAX3],
     )
+    config["extra"]["search_on_demand"] = False   # Material's default: the index fetched on load
     jupyter = config.plugins["mkdocs-jupyter"].config
     jupyter["custom_mathjax_url"] = "/" + MATHJAX2   # the peer site is served at the root (en too)
     mkdocs_build(config)

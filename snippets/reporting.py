@@ -25,6 +25,7 @@ def save_svg(fig, path, photo_quality=None):
     Images inside the figure (imshow) are embedded as WebP instead of matplotlib's PNG: lossless
     by default (the same pixels, typically 30-60% fewer bytes); with photo_quality (1-100) lossy,
     for photographs, where lossless costs several times more. An image stays PNG if that is smaller.
+    The SVG text is compacted (compact_svg): same drawing, ~15-30% fewer bytes.
     """
     import io
 
@@ -37,10 +38,42 @@ def save_svg(fig, path, photo_quality=None):
     plt.close(fig)
     svg = EMBEDDED_PNG.sub(lambda m: as_webp(m.group(1), photo_quality), buffer.getvalue())
     with open(path, 'w', encoding='utf-8') as f:
-        f.write(svg)
+        f.write(compact_svg(svg))
 
 
 EMBEDDED_PNG = re.compile(r'data:image/png;base64,([A-Za-z0-9+/=\s]+)')
+_LONG_DECIMAL = re.compile(r'(?<![\w#.])(-?\d+\.\d{3,})(?![\w.])')
+
+
+def compact_svg(svg):
+    """
+    matplotlib's SVG with the same drawing in fewer bytes: no RDF metadata or DOCTYPE, coordinates
+    (path data, positions, translations; not scale factors) to 0.01 pt (matplotlib writes 6
+    decimals; a figure is ~500 pt wide, so 0.01 pt is a few hundredths of a pixel), no indentation or line breaks between elements or inside
+    path data, no group around a single element. Glyphs stay paths (svg.fonttype 'path'): the
+    figures' text looks the same in every browser, with or without matplotlib's fonts.
+
+    Inputs:
+    - svg: str, an SVG document as matplotlib writes it
+
+    Returns: str, the compacted SVG
+    """
+    if not isinstance(svg, str) or '<svg' not in svg:
+        raise ValueError('svg must be the text of an SVG document')
+    svg = re.sub(r'<!DOCTYPE[^>]*>\s*', '', svg)
+    svg = re.sub(r'\s*<metadata>.*?</metadata>', '', svg, flags=re.S)
+
+    def shorter(m):
+        text = f'{float(m.group(1)):.2f}'.rstrip('0').rstrip('.')
+        return '0' if text == '-0' else text
+
+    def positions(m):       # coordinates only: a scale() factor such as 0.015625 keeps its digits
+        return m.group(1) + _LONG_DECIMAL.sub(shorter, ' '.join(m.group(2).split())) + m.group(3)
+    svg = re.sub(r'( (?:d|x|y|x1|y1|x2|y2|width|height)=")([^"]*)(")', positions, svg)
+    svg = re.sub(r'(translate\()([^)]*)(\))', positions, svg)
+    svg = re.sub(r'>\s+<', '><', svg)
+    # matplotlib wraps each artist in <g id="patch_12">; one drawn element needs no group
+    return re.sub(r'<g id="[\w.-]+">(<(?:path|use|rect)\b[^<>]*/>)</g>', r'\1', svg)
 
 
 def as_webp(png_base64, quality=None):

@@ -39,8 +39,7 @@ class AnswerText(HTMLParser):
         super().__init__()
         self.answers: list[str] = []
         self._depth = 0          # div depth inside the current answer block, 0 = outside
-        self._skip = 0           # inside the title, or inside KaTeX's visual HTML / MathML body
-        self._annotation = False
+        self._skip = 0           # inside the title, or inside a formula's MathML
         self._text: list[str] = []
 
     def handle_starttag(self, tag, attrs):
@@ -53,16 +52,14 @@ class AnswerText(HTMLParser):
             self._depth += 1
         if self._skip:
             self._skip += 1
-        elif "admonition-title" in classes or "katex-html" in classes or tag == "math":
+        elif "admonition-title" in classes or tag == "math":
             self._skip = 1
-        if tag == "annotation":
-            self._annotation = True
+            if tag == "math":     # hooks/mathml.py keeps each formula's TeX in data-tex
+                self._text.append(dict(attrs).get("data-tex") or "")
 
     def handle_endtag(self, tag):
         if self._depth == 0:
             return
-        if tag == "annotation":
-            self._annotation = False
         if self._skip:
             self._skip -= 1
         if tag == "div":
@@ -71,7 +68,7 @@ class AnswerText(HTMLParser):
                 self.answers.append(re.sub(r"\s+", " ", "".join(self._text)).strip())
 
     def handle_data(self, data):
-        if self._depth and (not self._skip or self._annotation):
+        if self._depth and not self._skip:
             self._text.append(data)
 
 

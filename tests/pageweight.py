@@ -2,9 +2,10 @@
 (the budget) and scripts/bench (the report).
 
 The visit is a fresh browser context (nothing cached) on a 390 x 844 screen, until the network is
-idle and the search index that Material's worker fetches after load has arrived. A resource costs
-what a static host sends: text gzip-compressed at level 6 (GitHub Pages, Netlify, nginx with gzip),
-fonts and images as they are.
+idle. Material's search worker and index are not part of it: they are fetched only when the reader
+opens the search box (overrides/partials/search-on-demand.html). A resource is counted raw (the bytes of the file, what
+the phone's browser holds and parses) and as what a static host sends: text gzip-compressed at
+level 6 (GitHub Pages, Netlify, nginx with gzip), fonts and images as they are.
 """
 from __future__ import annotations
 
@@ -17,30 +18,23 @@ PHONE = {"width": 390, "height": 844}
 COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
 
 
-SEARCH_INDEX = "search/search_index.json"     # fetched by Material's search worker after load
+SEARCH_INDEX = "search/search_index.json"     # fetched when the search box is first used
 
 
 @contextmanager
 def cold_visit(browser, base_url: str, path: str, timeout_ms: int = 15_000):
     """Open base_url + path (base_url ends with "/", path does not start with one) cold.
-    Yields (page, requested): the open page and the same-host URL paths it requested, each once.
-
-    A quiet network is not enough: the search worker may fetch the index after it. The visit
-    waits until the index (of this language: the site root's or en/'s) has finished loading."""
+    Yields (page, requested): the open page and the same-host URL paths it requested, each once
+    (a live list: requests made later, e.g. after focusing the search box, are added to it)."""
     context = browser.new_context(viewport=PHONE, color_scheme="light")
     page = context.new_page()
-    requested, finished = [], set()
+    requested = []
     same_host = lambda req: req.url.startswith(base_url)
-    page.on("request", lambda req: same_host(req) and requested.append(req.url[len(base_url):]))
-    page.on("requestfinished", lambda req: same_host(req) and finished.add(req.url[len(base_url):]))
-    index = ("en/" if path.startswith("en/") else "") + SEARCH_INDEX
+    page.on("request", lambda req: same_host(req) and req.url[len(base_url):] not in requested
+            and requested.append(req.url[len(base_url):]))
     try:
-        page.goto(base_url + path, wait_until="networkidle")
-        for _ in range(timeout_ms // 100):
-            if index in finished:
-                break
-            page.wait_for_timeout(100)
-        yield page, list(dict.fromkeys(requested))
+        page.goto(base_url + path, wait_until="networkidle", timeout=timeout_ms)
+        yield page, requested
     finally:
         context.close()
 

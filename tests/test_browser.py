@@ -1,10 +1,11 @@
 """Every page of the built site in headless Chromium: both languages, both colour schemes.
 
-No console error, no failed request, no request to another host, math rendered with KaTeX's own
-fonts, the colour scheme really switched. Screenshots go to build/screenshots/ for a human to look at.
+No console error, no failed request, no request to another host, math (MathML) set in the
+site's own math font, the colour scheme really switched. Screenshots go to build/screenshots/ for a human to look at.
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -43,10 +44,11 @@ def test_every_page_loads_cleanly_in_chromium(browser, site, site_url, all_paths
                 and not req.url.startswith(("data:", "blob:")) and problems.append(f"{path}: other host: {req.url}"))
         page.goto(site_url + path, wait_until="networkidle")
         assert page.get_attribute("body", "data-md-color-scheme") == SCHEMES[scheme], path
-        if (site / path / "index.html").read_text(encoding="utf-8").count('class="katex"'):
-            assert page.locator(".katex").count() > 0
-            assert page.evaluate("document.fonts.check('16px KaTeX_Main')"), f"{path}: KaTeX fonts not loaded"
-            assert "KaTeX_Main" in page.evaluate("getComputedStyle(document.querySelector('.katex')).fontFamily")
+        if "<math" in (site / path / "index.html").read_text(encoding="utf-8"):
+            assert page.locator("math").count() > 0
+            assert "CS231n FAQ Math" in page.evaluate("getComputedStyle(document.querySelector('math')).fontFamily")
+            page.evaluate("document.fonts.ready")
+            assert page.evaluate("document.fonts.check('16px \"CS231n FAQ Math\"')"), f"{path}: math font not loaded"
         name = (path.strip("/").replace("/", "_") or "home")
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{scheme}.png"), full_page=False)
         page.close()
@@ -93,3 +95,30 @@ def test_comments_footer_and_links_are_readable_without_relying_on_colour(browse
                                             "links => links.map(a => getComputedStyle(a).textDecorationLine)")
     assert len(decorations) > 5 and set(decorations) == {"underline"}, decorations
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_a_deep_link_to_the_last_question_of_the_longest_page_lands_on_it(browser, site, site_url, lang):
+    """On a phone, a link to the last answer of the tallest explanation page (the most content
+    laid out above the target) shows that answer's heading at the top of the screen, also after
+    the math font has arrived and the theme's JavaScript has run."""
+    import yaml
+    questions = yaml.safe_load((ROOT / "data" / "questions.yml").read_text(encoding="utf-8"))
+    ids = {q["id"] for topic in questions.values() for q in topic}
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    heights = {}
+    for slug in {p.parent.name for p in (site / lang).glob("*/index.html")} - {"notebooks", "glossary", "search", "assets"}:
+        page.goto(f"{site_url}{lang}{slug}/", wait_until="networkidle")
+        heights[slug] = page.evaluate("document.documentElement.scrollHeight")
+    tallest = max(heights, key=heights.get)
+    html = (site / lang / tallest / "index.html").read_text(encoding="utf-8")
+    last = [i for i in re.findall(r'<h2 id="([^"]+)"', html) if i in ids][-1]
+    page.goto(f"{site_url}{lang}{tallest}/#{last}", wait_until="networkidle")
+    page.evaluate("document.fonts.ready")
+    page.wait_for_timeout(500)
+    top = page.evaluate(f"document.getElementById('{last}').getBoundingClientRect().top")
+    scrolled = page.evaluate("window.scrollY")
+    context.close()
+    assert scrolled > 2 * 844, f"{tallest}#{last}: the page did not scroll ({scrolled}px)"
+    assert 0 <= top < 200, f"{tallest}#{last}: the heading is at {top:.0f}px, not at the top of the screen"

@@ -1,11 +1,12 @@
 """The page budget: what a reader's phone downloads on a cold visit to each page.
 
 A page's cost is every same-host resource Chromium requests on a cold visit at 390 x 844 (the
-HTML, CSS, JavaScript, the KaTeX fonts the page's math actually uses, figures above or near the
-fold, and what Material fetches by itself: the search worker, search/search_index.json and both
-sitemaps), each counted once. Bytes are those a static host sends: text (HTML, CSS, JS, JSON, SVG,
-XML) gzip-compressed at level 6 as GitHub Pages, Netlify or nginx with gzip do; fonts and images
-as they are. The raw (uncompressed) bytes are reported by scripts/bench next to these.
+HTML, CSS, JavaScript, the math font, figures above or near the fold), each counted once. Bytes are
+those a static host sends: text gzip-compressed at level 6 as GitHub Pages, Netlify or nginx with
+gzip do; fonts and images as they are. Material's search worker and index are fetched only when the
+reader opens the search box. scripts/bench reports the raw bytes next to these: Material's own CSS
+and JavaScript alone are ~260 KB raw, so the issue's raw budget (320 KB) cannot be a test until the
+theme's assets are cut down (see scripts/bench).
 """
 from __future__ import annotations
 
@@ -42,15 +43,32 @@ def test_every_page_stays_within_its_budget_on_a_cold_visit(site, cold_visits, w
     assert not over, "\n".join(over)
 
 
-def test_a_cold_visit_counts_the_page_its_styles_scripts_and_the_search_index(site, cold_visits):
+def test_a_cold_visit_counts_the_page_its_styles_scripts_and_math_font(site, cold_visits):
     """Guards the measurement itself: if requests stopped being recorded, every budget would pass."""
     visit = cold_visits["normalization/"]
     requested = visit["requested"]
     assert requested[0] == "normalization/"
     assert any(u.endswith(".css") for u in requested) and any(u.endswith(".js") for u in requested)
-    assert "search/search_index.json" in requested
-    assert any(u.endswith(".woff2") for u in requested), "the page's math fonts are loaded"
+    assert any(u.endswith(".woff2") for u in requested), "the page's math font is loaded"
     assert sum(cost(site, visit).values()) > 100 * KB
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_the_search_index_is_fetched_when_the_search_box_is_used_not_on_load(browser, site_url, lang):
+    """overrides/partials/search-on-demand.html holds Material's search worker and index request
+    until the reader focuses the search box; then both are fetched and search answers
+    (tests/test_site_search.py checks what it finds)."""
+    from pageweight import SEARCH_INDEX, cold_visit
+    is_worker = lambda url: "/workers/search." in url
+    with cold_visit(browser, site_url, lang + "normalization/") as (page, requested):
+        page.wait_for_timeout(500)
+        assert lang + SEARCH_INDEX not in requested, "the index was fetched on load"
+        assert not any(map(is_worker, requested)), "the search worker was fetched on load"
+        with page.expect_response(lambda r: r.url.endswith(lang + SEARCH_INDEX)):
+            page.keyboard.press("/")       # Material's shortcut: focuses the search box
+        assert any(map(is_worker, requested)), "the search worker was not started"
+        page.keyboard.type("gamma")
+        page.wait_for_selector(".md-search-result__item", timeout=10_000)
 
 
 def test_figures_reserve_their_space_and_all_but_the_first_load_lazily(site):

@@ -11,7 +11,7 @@ from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "hooks"))
 import claims  # noqa: E402
-import katex  # noqa: E402
+import mathml  # noqa: E402
 import results  # noqa: E402
 
 NUMBERS = {"ensembles": {"nll_all": 0.31, "nll_best": 0.29, "nll_mean": 0.35, "curve": [0.4, 0.3, 0.32]}}
@@ -90,9 +90,9 @@ def test_tex_the_build_did_not_render_is_found():
     """The English whitening page once showed "$\\alpha = $ 1.97": arithmatex skips a formula that
     ends in a space, and the reader saw the dollars."""
     skipped = '<p>the field gives $\\alpha = $ 1.97 and</p>'
-    assert katex.unrendered_tex(skipped, notebook=False)
+    assert mathml.unrendered_tex(skipped, notebook=False)
     rendered = ('<p>gives <span class="arithmatex">\\(\\alpha\\)</span> = 1.97, '
                 'code <code>$HOME \\n</code></p><pre>x = "$\\beta"</pre>')
-    assert katex.unrendered_tex(rendered, notebook=False) == []
+    assert mathml.unrendered_tex(rendered, notebook=False) == []
     cell = '<div class="jp-RenderedMarkdown">gives $\\alpha$ = 1.97</div>'
-    assert katex.unrendered_tex(cell, notebook=True) == []
+    assert mathml.unrendered_tex(cell, notebook=True) == []

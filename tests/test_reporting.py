@@ -65,3 +65,26 @@ def test_same_bytes_on_every_run(tmp_path, photo):
 def test_bad_photo_quality_is_a_clear_error(tmp_path, photo, bad):
     with pytest.raises(ValueError, match='photo_quality'):
         save_svg(image_figure(photo), tmp_path / 'a.svg', photo_quality=bad)
+
+
+def test_figures_are_compacted_without_changing_the_drawing(tmp_path):
+    """compact_svg: metadata gone, coordinates to 0.01 pt, a glyph's scale() factor kept whole
+    (rounding 0.015625 to 0.02 once blew every glyph up by 28%), fewer bytes than matplotlib's."""
+    from snippets.reporting import compact_svg
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot(np.linspace(0, 1, 200), np.sin(np.linspace(0, 9, 200)))
+    ax.set_title('x = 1.234567')
+    buffer = io.StringIO()
+    fig.savefig(buffer, format='svg')
+    original = buffer.getvalue()
+    save_svg(fig, tmp_path / 'a.svg')
+    svg = (tmp_path / 'a.svg').read_text()
+    assert '<metadata>' not in svg and '<!DOCTYPE' not in svg
+    assert len(svg) < 0.85 * len(original)
+    assert 'scale(0.015625)' in original and 'scale(0.015625)' in svg
+    for path in re.findall(r' d="([^"]*)"', svg):
+        assert not re.search(r'\d\.\d{3}', path), path[:80]
+    assert re.findall(r'<use xlink:href="#([^"]+)"', svg)      # the title's glyphs are still drawn
+    with pytest.raises(ValueError, match='svg'):
+        compact_svg(b'<svg/>')

@@ -58,15 +58,35 @@ def test_no_page_loads_anything_from_another_host(site):
     assert not loads, "\n".join(loads)
 
 
-def test_math_is_rendered_at_build_time_with_local_katex(site):
+def test_math_is_rendered_at_build_time_into_mathml(site):
+    """MathML only (no KaTeX HTML twin of each formula) and no math JavaScript."""
     for lang_root in (site, site / "en"):
         for page in (lang_root / "normalization" / "index.html", lang_root / "notebooks" / "normalization" / "index.html"):
             html = page.read_text(encoding="utf-8")
-            assert 'class="katex"' in html, f"{page}: no KaTeX output"
+            assert '<math' in html, f"{page}: no MathML"
+            assert 'class="katex' not in html, f"{page}: KaTeX HTML output"
             assert 'class="arithmatex"' not in html and "\\(" not in html.replace("\\\\(", ""), f"{page}: raw TeX left"
-            assert "katex.min.js" not in html and "mathjax" not in html.lower(), f"{page}: math JavaScript"
-    assert (site / "assets" / "katex" / "katex.min.css").exists()
-    assert list((site / "assets" / "katex" / "fonts").glob("KaTeX_Main-Regular.woff2"))
+            assert "katex.min.js" not in html and "temml" not in html.lower() and "mathjax" not in html.lower(), f"{page}: math JavaScript"
+    css = (site / "assets" / "math" / "math.css").read_text(encoding="utf-8")
+    font = re.search(r"src: url\('([^']+)'\) format\('woff2'\)", css).group(1)
+    assert (site / "assets" / "math" / font).is_file()
+
+
+def test_the_math_font_subset_covers_every_formula(site):
+    """The shipped subset of Latin Modern Math (scripts/math_font.py) has every character the site's
+    formulas show, outside \\text{} words the page's own fonts draw (CJK). A new symbol on a page
+    fails here: regenerate the subset as scripts/math_font.py says."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from fontTools.ttLib import TTFont
+    from math_font import TARGET, characters_in_formulas
+    cmap = TTFont(TARGET).getBestCmap()
+    # not in Latin Modern Math at all: U+203E (Temml's \\bar over several letters), which the
+    # browser stretches from another font
+    not_in_latin_modern = {"\u203e"}
+    missing = sorted(c for c in characters_in_formulas(site) - not_in_latin_modern
+                     if ord(c) not in cmap and not re.match(r"[\u3000-\u9fff\uff00-\uffef]", c))
+    assert not missing, f"not in {TARGET.name}: {''.join(missing)}"
+    assert "MATH" in TTFont(TARGET), "the font lost its MATH table: MathML layout needs it"
 
 
 def test_no_traceback_or_error_output_is_published(site):
@@ -164,7 +184,7 @@ def _tiny_site(tmp_path: Path, page: str) -> Path:
     (docs / "index.md").write_text(page, encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: t\nstrict: true\n"
-        f"hooks:\n  - {ROOT / 'hooks' / 'katex.py'}\n"
+        f"hooks:\n  - {ROOT / 'hooks' / 'mathml.py'}\n"
         "markdown_extensions:\n  - pymdownx.arithmatex:\n      generic: true\n"
         f"  - pymdownx.snippets:\n      base_path: ['{ROOT}']\n      check_paths: true\n",
         encoding="utf-8")
@@ -174,7 +194,7 @@ def _tiny_site(tmp_path: Path, page: str) -> Path:
 def test_a_bad_formula_fails_the_build_and_names_the_page(tmp_path):
     proc = mkdocs("build", cwd=_tiny_site(tmp_path, "# t\n\n$$\\frac{1}{$$\n"))
     assert proc.returncode != 0
-    assert "index.md" in proc.stderr and "KaTeX" in proc.stderr
+    assert "index.md" in proc.stderr and "temml cannot render" in proc.stderr
 
 
 def test_a_missing_snippet_section_fails_the_build(tmp_path):
@@ -187,7 +207,7 @@ def test_the_build_does_not_depend_on_the_directory_it_runs_from(tmp_path):
     proc = mkdocs("build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(tmp_path / "site"),
                   cwd=tmp_path, env={"NOTEBOOK_EXECUTE": "false"})
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert 'class="katex"' in (tmp_path / "site" / "normalization" / "index.html").read_text(encoding="utf-8")
+    assert 'display="block" class="tml-display"' in (tmp_path / "site" / "normalization" / "index.html").read_text(encoding="utf-8")
 
 
 def test_the_search_dialog_has_a_name_in_the_pages_language(site):
