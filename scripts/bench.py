@@ -29,6 +29,7 @@ browser accepts it, Cache-Control max-age=600 as on GitHub Pages). Writes build/
     scripts/bench math                             math renderers side by side (Chinese build each)
     scripts/bench lighthouse [--runs N] [PATH ...] Lighthouse only, on site/ as built and the peer;
                                                    PATHs (e.g. /normalization/ /en/) pick pages
+    scripts/bench search                           search quality only (builds the baseline and the new site)
 """
 from __future__ import annotations
 

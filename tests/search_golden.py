@@ -169,6 +169,10 @@ GOLDEN = [
 NOTHING = [("", "鳄鱼"), ("en/", "zebra")]
 
 
+# Material's result line while its worker loads the index (search.result.initializer, zh and en)
+INITIALIZING = ["正在初始化搜索引擎", "Initializing search"]
+
+
 class SearchBox:
     """Material's header search box on one page of one site, reused for many queries: each query
     clears the field first and waits for the placeholder, then types and waits for the result."""
@@ -178,6 +182,11 @@ class SearchBox:
         self.page.goto(site_url + site, wait_until="networkidle")
         self.page.locator("label.md-search__icon, .md-search__input").first.click()
         self.field = self.page.locator("input.md-search__input")
+        # the worker starts when the box is first used (overrides/partials/search-on-demand.html):
+        # wait until Material's result line turns from "initializing" to "type to start searching"
+        self.page.wait_for_function("i => { const m = document.querySelector('.md-search-result__meta')"
+                                    ".textContent.trim(); return m.length > 0 && !i.includes(m); }",
+                                    arg=INITIALIZING, timeout=15000)
         self.idle = self.meta()   # "type to start searching", in the site's language
 
     def meta(self) -> str:
