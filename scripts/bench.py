@@ -473,7 +473,7 @@ def search_section() -> list[str]:
     for name, (_, _, missed) in scores.items():
         lines.append(f"- Not in the top 3 with {name}: "
                      + (", ".join(f"`{g.query}` ({g.site or 'zh'})" for g in missed) or "none"))
-    lines += ["", "Material's search index (search/search_index.json), fetched by every page:", "",
+    lines += ["", "Material's search index (search/search_index.json), fetched when the reader first uses the search box:", "",
               "| language | today raw KB | today gzip KB | new raw KB | new gzip KB | new / today (raw, gzip) |",
               "| --- | --- | --- | --- | --- | --- |"]
     for lang in ("zh", "en"):
