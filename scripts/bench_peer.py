@@ -67,7 +67,7 @@ def build(config_file: str, site_dir: str) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    hooks = [str(ROOT / "hooks" / name) for name in ("computed.py", "faq.py", "notebooks.py", "seo.py")] + [__file__]
+    hooks = [str(ROOT / "hooks" / name) for name in ("computed.py", "faq.py", "notebooks.py", "downloads.py", "seo.py")] + [__file__]
     config = load_config(
         str(ROOT / config_file), site_dir=site_dir, hooks=hooks,          # hooks/mathml.py left out
         extra_css=["assets/stylesheets/extra.css"],
