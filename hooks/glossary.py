@@ -34,9 +34,9 @@ LABELS = {
 HEADING = re.compile(r"^#{2,3} (?P<title>.+?) \{#(?P<id>[a-z0-9-]+)\}\s*$", re.M)
 
 # Elements whose text never gets a tooltip: headings (and so the table of contents), links, code,
-# math (KaTeX replaces the arithmatex spans later), existing abbreviations, and the glossary tables.
+# math (hooks/mathml.py renders the arithmatex spans later), existing abbreviations, and the glossary tables.
 SKIP_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "a", "code", "pre", "kbd", "abbr", "script"}
-SKIP_CLASSES = {"arithmatex", "katex", "glossary"}
+SKIP_CLASSES = {"arithmatex", "glossary"}
 
 
 def tooltips(data: dict, lang: str) -> dict[str, str]:
