@@ -74,6 +74,7 @@ def build(config_file: str, site_dir: str) -> None:
         extra_javascript=["assets/javascripts/language.js", "assets/javascripts/mathjax-config.js", MATHJAX3],
     )
     config["extra"]["search_on_demand"] = False   # Material's default: the index fetched on load
+    config["extra"]["theme_on_interaction"] = False   # and its script and whole stylesheet on load
     jupyter = config.plugins["mkdocs-jupyter"].config
     jupyter["custom_mathjax_url"] = "/" + MATHJAX2   # the peer site is served at the root (en too)
     mkdocs_build(config)
