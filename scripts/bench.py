@@ -5,8 +5,9 @@
    time from `scripts/serve` on a fresh clone to the first page, with and without the pip cache;
    the time of the whole test suite.
 2. Page weight of a cold visit to every page, counted in Chromium (Playwright, 390x844): every
-   response the page requests until the network is idle (Material's search worker and index only
-   when the search box is used), as raw bytes and as gzip transfer bytes
+   response the page requests until the network is idle, untouched (Material's search worker and
+   index load when the search box is used, its script and full stylesheets on the first
+   interaction), as raw bytes and as gzip transfer bytes
    (text compressed at level 6, woff2/png/jpeg as they are), each against the issue's raw budget
    (explanation 320 KB, notebook 400 KB), next to the upper bound counted from the built files.
 3. Lighthouse 12.2.3 (scripts/lighthouse/package.json, installed here on demand, not by scripts/setup),
@@ -494,7 +495,8 @@ def lighthouse_section(cli: Path, site: Path, paths: list[str] | None = None, ru
             "Served on 127.0.0.1 like a static host (gzip for text types, max-age=600). The peer build "
             "(scripts/bench_peer.py) is the same content made the common way: Material's MathJax 3 "
             "recipe on explanation pages, mkdocs-jupyter's defaults (inline CSS, MathJax 2) on notebook "
-            "pages, both MathJax versions served locally, Material's search index fetched on load.", ""
+            "pages, both MathJax versions served locally, Material's script, full stylesheets and search "
+            "index fetched on load.", ""
             ] + lighthouse_tables(ours, peer, runs)
 
 

@@ -2,8 +2,10 @@
 (the budget) and scripts/bench (the report).
 
 The visit is a fresh browser context (nothing cached) on a 390 x 844 screen, until the network is
-idle. Material's search worker and index are not part of it: they are fetched only when the reader
-opens the search box (overrides/partials/search-on-demand.html). A resource is counted raw (the bytes of the file, what
+idle, without touching it. Material's search worker and index are not part of it: they are fetched
+only when the reader opens the search box (overrides/partials/search-on-demand.html); nor are
+Material's script and full stylesheets, fetched on the first interaction
+(overrides/partials/theme-on-interaction.html). A resource is counted raw (the bytes of the file, what
 the phone's browser holds and parses) and as what a static host sends: text gzip-compressed at
 level 6 (GitHub Pages, Netlify, nginx with gzip), fonts and images as they are.
 """

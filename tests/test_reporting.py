@@ -86,5 +86,13 @@ def test_figures_are_compacted_without_changing_the_drawing(tmp_path):
     for path in re.findall(r' d="([^"]*)"', svg):
         assert not re.search(r'\d\.\d{3}', path), path[:80]
     assert re.findall(r'<use xlink:href="#([^"]+)"', svg)      # the title's glyphs are still drawn
+    assert '<!--' not in svg
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.bar(range(30), np.arange(30), color='#0072B2')                # 30 bars, one style
+    save_svg(fig, tmp_path / 'bars.svg')
+    bars = (tmp_path / 'bars.svg').read_text()
+    shared = re.search(r'\.(s\d+)\{clip-path:url\(#\w+\);fill: #0072b2\}', bars)
+    assert shared, 'the bars\' style is not one class'
+    assert bars.count(f'class="{shared.group(1)}"') == 30
     with pytest.raises(ValueError, match='svg'):
         compact_svg(b'<svg/>')
