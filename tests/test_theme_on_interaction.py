@@ -108,3 +108,25 @@ def test_a_first_visit_has_the_system_s_scheme_and_a_toggle_before_the_theme_loa
     page.reload(wait_until="networkidle")
     assert page.get_attribute("body", "data-md-color-scheme") == other, "the toggled scheme is remembered"
     context.close()
+
+
+def test_a_page_opened_from_a_search_result_highlights_the_words_at_once(browser, site_url):
+    """Material marks the searched words (?h=, search.highlight): the theme loads without waiting."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(site_url + "en/normalization/?h=gamma", wait_until="networkidle")
+    page.wait_for_selector("mark[data-md-highlight]", timeout=5_000)
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_the_chosen_code_tab_is_underlined_before_the_theme_loads(browser, site_url, lang):
+    """The Run-it-yourself tabs (macOS/Linux, Windows) show which one is open, as Material does."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(site_url + lang + "normalization/", wait_until="networkidle")
+    labels = page.locator(".tabbed-set").first.locator(".tabbed-labels > label")
+    colours = [label.evaluate("e => getComputedStyle(e).borderBottomColor") for label in labels.all()]
+    assert len(colours) >= 2 and colours[0] != colours[1], colours
+    assert colours[1] == "rgba(0, 0, 0, 0)", "only the open tab is underlined"
+    context.close()
