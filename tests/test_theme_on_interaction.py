@@ -130,3 +130,16 @@ def test_the_chosen_code_tab_is_underlined_before_the_theme_loads(browser, site_
     assert len(colours) >= 2 and colours[0] != colours[1], colours
     assert colours[1] == "rgba(0, 0, 0, 0)", "only the open tab is underlined"
     context.close()
+
+
+def test_tapping_the_search_button_first_opens_search_ready_to_type(browser, site_url):
+    """On a phone the search button is the first thing touched: the box gets the focus in that tap
+    (so the keyboard shows), the theme and the search index load, and the typed word finds pages."""
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(site_url, wait_until="networkidle")
+    page.locator("header label.md-header__button[for=__search]").tap()
+    assert page.evaluate("document.activeElement.matches('[data-md-component=search-query]')")
+    page.keyboard.type("显著图")
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    context.close()
