@@ -140,7 +140,9 @@ def test_tapping_the_search_button_first_opens_search_ready_to_type(browser, sit
     page.goto(site_url, wait_until="networkidle")
     page.locator("header label.md-header__button[for=__search]").tap()
     assert page.evaluate("document.activeElement.matches('[data-md-component=search-query]')")
-    page.wait_for_timeout(1_000)      # the index has arrived: now only a key press starts a search
-    page.keyboard.type("gamma")       # keys (Playwright types 显著图 as inserted text, without key events)
+    # Once the index is in, Material searches on each key released; a reader's keyboard sends those,
+    # but Playwright types 显著图 as inserted text without key events, so the word here is typed in keys.
+    page.wait_for_timeout(1_000)
+    page.keyboard.type("gamma")
     page.wait_for_selector(".md-search-result__item", timeout=10_000)
     context.close()
